@@ -1,0 +1,1 @@
+"""The built-in architecture and dataset plugins of keras-zoo, loaded through entry points."""

@@ -1,0 +1,52 @@
+"""The body shared by the LSTM family: embedding, (bidirectional) LSTM layers, dropout, head."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zoo import HParam, InputSpec
+
+EMBEDDING_DIM = HParam(128, "width of the word embedding (ignored with --embeddings)", 1)
+EMBEDDING_DROPOUT = HParam(0.0, "dropout between the embedding and the LSTM (tutorial)", 0.0, 0.99)
+INPUT_DROPOUT = HParam(0.0, "LSTM dropout on its inputs (tutorial's dropout=)", 0.0, 0.99)
+RECURRENT_DROPOUT = HParam(
+    0.0, "LSTM recurrent_dropout; > 0 disables cuDNN and is much slower", 0.0, 0.99
+)
+DROPOUT = HParam(0.2, "dropout after the last LSTM (course)", 0.0, 0.99)
+
+
+def build_recurrent(
+    input_spec: InputSpec,
+    *,
+    name: str,
+    bidirectional: bool,
+    n_layers: int,
+    embedding_dim: int,
+    units: int,
+    embedding_dropout: float,
+    input_dropout: float,
+    recurrent_dropout: float,
+    dropout: float,
+) -> Any:
+    """Embedding → ``n_layers`` LSTMs (all but the last return sequences) → dropout → head."""
+    import keras
+
+    from zoo.blocks import classifier_head, embed, functional_model, token_input
+
+    tokens = token_input(input_spec)
+    x = embed(tokens, input_spec, embedding_dim)
+    if embedding_dropout:
+        x = keras.layers.Dropout(embedding_dropout, name="embedding_dropout")(x)
+    for index in range(n_layers):
+        layer = keras.layers.LSTM(
+            units,
+            dropout=input_dropout,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=index < n_layers - 1,
+            name=f"lstm_{index + 1}",
+        )
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"bilstm_{index + 1}")
+        x = layer(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    return functional_model(tokens, classifier_head(x, input_spec), name)

@@ -1,0 +1,33 @@
+"""``bilstm``: embedding → bidirectional LSTM → dropout → dense (course "going further")."""
+
+from __future__ import annotations
+
+from zoo_plugins import _recurrent as r
+
+from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+
+
+def build(input_spec: InputSpec, **hparams):
+    """Build the bidirectional LSTM classifier."""
+    return r.build_recurrent(input_spec, name="bilstm", bidirectional=True, n_layers=1, **hparams)
+
+
+@hookimpl
+def zoo_register_architectures(register):
+    register(
+        ArchitectureSpec(
+            name="bilstm",
+            builder=build,
+            description="Embedding, one bidirectional LSTM, dropout and a dense output",
+            hparams={
+                "embedding_dim": r.EMBEDDING_DIM,
+                "units": HParam(64, "LSTM units in each direction", 1),
+                "embedding_dropout": r.EMBEDDING_DROPOUT,
+                "input_dropout": r.INPUT_DROPOUT,
+                "recurrent_dropout": r.RECURRENT_DROPOUT,
+                "dropout": r.DROPOUT,
+            },
+            reference="Schuster & Paliwal 1997; course notebook and tutorial seeds",
+            tags=("recurrent", "bidirectional"),
+        )
+    )

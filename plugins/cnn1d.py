@@ -1,0 +1,48 @@
+"""``cnn1d``: Conv1D → global max pool → dropout → dense relu → output (course notebook)."""
+
+from __future__ import annotations
+
+from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+
+
+def build(
+    input_spec: InputSpec,
+    *,
+    embedding_dim: int,
+    filters: int,
+    kernel_size: int,
+    dropout: float,
+    dense_units: int,
+):
+    """Build the 1D convolutional classifier."""
+    import keras
+
+    from zoo.blocks import classifier_head, embed, functional_model, token_input
+
+    tokens = token_input(input_spec)
+    x = embed(tokens, input_spec, embedding_dim)
+    x = keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv")(x)
+    x = keras.layers.GlobalMaxPooling1D(name="global_max_pool")(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
+    return functional_model(tokens, classifier_head(x, input_spec), "cnn1d")
+
+
+@hookimpl
+def zoo_register_architectures(register):
+    register(
+        ArchitectureSpec(
+            name="cnn1d",
+            builder=build,
+            description="Embedding, Conv1D, global max pooling, dropout, dense relu, output",
+            hparams={
+                "embedding_dim": HParam(128, "width of the word embedding", 1),
+                "filters": HParam(128, "convolution filters", 1),
+                "kernel_size": HParam(3, "convolution width in words", 1),
+                "dropout": HParam(0.5, "dropout after pooling", 0.0, 0.99),
+                "dense_units": HParam(100, "units of the dense relu layer", 1),
+            },
+            reference="Kim 2014; course notebook seed",
+            tags=("convolutional",),
+        )
+    )

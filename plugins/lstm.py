@@ -1,0 +1,33 @@
+"""``lstm``: embedding → LSTM → dropout → dense, as in both seeds."""
+
+from __future__ import annotations
+
+from zoo_plugins import _recurrent as r
+
+from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+
+
+def build(input_spec: InputSpec, **hparams):
+    """Build the single-layer LSTM classifier."""
+    return r.build_recurrent(input_spec, name="lstm", bidirectional=False, n_layers=1, **hparams)
+
+
+@hookimpl
+def zoo_register_architectures(register):
+    register(
+        ArchitectureSpec(
+            name="lstm",
+            builder=build,
+            description="Embedding, one LSTM, dropout and a dense output",
+            hparams={
+                "embedding_dim": r.EMBEDDING_DIM,
+                "units": HParam(128, "LSTM units", 1),
+                "embedding_dropout": r.EMBEDDING_DROPOUT,
+                "input_dropout": r.INPUT_DROPOUT,
+                "recurrent_dropout": r.RECURRENT_DROPOUT,
+                "dropout": r.DROPOUT,
+            },
+            reference="Hochreiter & Schmidhuber 1997; course notebook and tutorial seeds",
+            tags=("recurrent",),
+        )
+    )

@@ -1,0 +1,1 @@
+"""Datasets, text vectorization, pretrained embeddings and the encoded-array cache."""

@@ -1,0 +1,119 @@
+"""Backend-free text vectorization: standardize, build a vocabulary, encode with left padding.
+
+Standardization follows Keras ``TextVectorization`` (lowercase, strip punctuation) and also strips
+HTML tags such as IMDB's ``<br />``. Plain Python and NumPy: no TensorFlow, so it runs on every
+Keras backend.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from zoo.errors import ConfigError, DatasetError
+
+PAD, OOV = "", "[UNK]"
+TRUNCATE_SIDES = ("start", "end")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_STRIP_PUNCTUATION = str.maketrans("", "", string.punctuation)
+
+
+def standardize(text: str) -> str:
+    """Lowercase, replace HTML tags by spaces and remove ASCII punctuation."""
+    return _HTML_TAG.sub(" ", text.lower()).translate(_STRIP_PUNCTUATION)
+
+
+def tokenize(text: str) -> list[str]:
+    return standardize(text).split()
+
+
+@dataclass
+class Vectorizer:
+    """Maps texts to int32 id matrices; id 0 is padding and id 1 an out-of-vocabulary word."""
+
+    vocabulary: list[str]
+    sequence_length: int
+    truncate: str = "start"
+
+    def __post_init__(self) -> None:
+        check_settings(len(self.vocabulary), self.sequence_length, self.truncate)
+        self._index = {word: i for i, word in enumerate(self.vocabulary)}
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Iterable[str],
+        max_tokens: int,
+        sequence_length: int | None = None,
+        truncate: str = "start",
+    ) -> tuple[Vectorizer, list[list[str]]]:
+        """Build the vocabulary from ``texts``; also returns their tokens for encoding."""
+        check_settings(max_tokens, sequence_length, truncate)
+        tokens = [tokenize(text) for text in texts]
+        counts: Counter[str] = Counter()
+        for words in tokens:
+            counts.update(words)
+        vocabulary = [PAD, OOV] + [w for w, _ in counts.most_common(max(max_tokens - 2, 0))]
+        length = sequence_length or max((len(words) for words in tokens), default=1) or 1
+        return cls(vocabulary, length, truncate), tokens
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocabulary)
+
+    def encode(self, texts: Iterable[str]) -> np.ndarray:
+        return self.encode_tokens(tokenize(text) for text in texts)
+
+    def encode_tokens(self, token_lists: Iterable[Sequence[str]]) -> np.ndarray:
+        """Encode tokenized texts, padding on the left and truncating on ``truncate``'s side."""
+        rows = [[self._index.get(w, 1) for w in words] for words in token_lists]
+        length = self.sequence_length
+        out = np.zeros((len(rows), length), dtype=np.int32)
+        keep_end = self.truncate == "start"
+        for i, ids in enumerate(rows):
+            if len(ids) > length:
+                ids = ids[-length:] if keep_end else ids[:length]
+            if ids:
+                out[i, length - len(ids) :] = ids
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "format": "keras-zoo-vectorizer/1",
+            "sequence_length": self.sequence_length,
+            "truncate": self.truncate,
+            "vocabulary": self.vocabulary,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Vectorizer:
+        if data.get("format") != "keras-zoo-vectorizer/1":
+            raise DatasetError("not a keras-zoo vectorizer file")
+        return cls(list(data["vocabulary"]), int(data["sequence_length"]), data["truncate"])
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict()), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Vectorizer:
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DatasetError(f"cannot read vectorizer {path}: {exc}") from exc
+
+
+def check_settings(max_tokens: int, sequence_length: int | None, truncate: str) -> None:
+    """Raise ``ConfigError`` for a vocabulary or sequence length ≤ 0 or an unknown side."""
+    if max_tokens <= 2:
+        raise ConfigError(f"max_tokens must be greater than 2, got {max_tokens}")
+    if sequence_length is not None and sequence_length <= 0:
+        raise ConfigError(f"sequence_length must be positive, got {sequence_length}")
+    if truncate not in TRUNCATE_SIDES:
+        raise ConfigError(f"truncate must be 'start' or 'end', got {truncate!r}")

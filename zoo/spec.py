@@ -1,0 +1,143 @@
+"""What a plugin registers: architectures, their hyperparameters and the input they take."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from zoo.errors import HyperparameterError, PluginError
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+HPARAM_TYPES = (bool, int, float, str)
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The data a model is built for: token ids of shape ``(batch, sequence_length)``."""
+
+    vocab_size: int
+    sequence_length: int
+    num_classes: int = 2
+    embedding_matrix: Any = None
+    embeddings_trainable: bool = True
+
+    @property
+    def output_units(self) -> int:
+        """One sigmoid unit for two classes, one softmax unit per class otherwise."""
+        return 1 if self.num_classes == 2 else self.num_classes
+
+
+@dataclass(frozen=True)
+class HParam:
+    """One hyperparameter: its default, its type (taken from the default) and a short help."""
+
+    default: bool | int | float | str
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+    def coerce(self, name: str, value: Any) -> Any:
+        """Return ``value`` as this hyperparameter's type, or raise ``HyperparameterError``."""
+        kind = self.type
+        if isinstance(value, str) and kind is not str:
+            value = _parse_text(name, value, kind)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not kind:
+            raise HyperparameterError(
+                f"hyperparameter '{name}' must be {kind.__name__}, got {value!r}"
+            )
+        too_low = self.minimum is not None and value < self.minimum
+        if too_low or (self.maximum is not None and value > self.maximum):
+            raise HyperparameterError(
+                f"hyperparameter '{name}' must be in [{_bound(self.minimum)}, "
+                f"{_bound(self.maximum)}], got {value!r}"
+            )
+        return value
+
+
+def _bound(value: float | None) -> str:
+    return "any" if value is None else f"{value:g}"
+
+
+def _parse_text(name: str, text: str, kind: type) -> Any:
+    if kind is bool:
+        lowered = text.strip().lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+    else:
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    raise HyperparameterError(f"hyperparameter '{name}' must be {kind.__name__}, got {text!r}")
+
+
+@dataclass(frozen=True)
+class ArchitectureSpec:
+    """A registered architecture: ``builder(input_spec, **hparams)`` returns an uncompiled model."""
+
+    name: str
+    builder: Callable[..., Any]
+    description: str
+    hparams: Mapping[str, HParam] = field(default_factory=dict)
+    reference: str = ""
+    tags: tuple[str, ...] = ()
+    provider: str = ""
+    provider_version: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not NAME_PATTERN.match(self.name):
+            raise PluginError(
+                f"invalid architecture name {self.name!r}: use a lowercase identifier"
+            )
+        if not callable(self.builder):
+            raise PluginError(f"architecture '{self.name}': builder is not callable")
+        hparams = {key: _as_hparam(self.name, key, value) for key, value in self.hparams.items()}
+        object.__setattr__(self, "hparams", hparams)
+        object.__setattr__(self, "tags", tuple(self.tags))
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {key: hp.default for key, hp in self.hparams.items()}
+
+    def resolve(self, overrides: Mapping[str, Any]) -> dict[str, Any]:
+        """The defaults updated with ``overrides``, each checked and coerced to its type."""
+        resolved = self.defaults
+        for key, value in overrides.items():
+            if key not in self.hparams:
+                raise HyperparameterError(
+                    f"unknown hyperparameter '{key}' for '{self.name}'"
+                    f"{suggestion(key, self.hparams)}; valid: {self.describe_hparams()}"
+                )
+            resolved[key] = self.hparams[key].coerce(key, value)
+        return resolved
+
+    def describe_hparams(self) -> str:
+        return ", ".join(f"{key}: {hp.type.__name__}" for key, hp in self.hparams.items())
+
+
+def _as_hparam(arch: str, key: str, value: Any) -> HParam:
+    if not NAME_PATTERN.match(key):
+        raise PluginError(f"architecture '{arch}': invalid hyperparameter name {key!r}")
+    hparam = value if isinstance(value, HParam) else HParam(value)
+    if type(hparam.default) not in HPARAM_TYPES:
+        raise PluginError(
+            f"architecture '{arch}': hyperparameter '{key}' default must be bool, int, float or str"
+        )
+    return hparam
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean …?)' suffix listing close matches of ``name``, or ''."""
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
