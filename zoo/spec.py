@@ -45,15 +45,7 @@ class HParam:
 
     def coerce(self, name: str, value: Any) -> Any:
         """Return ``value`` as this hyperparameter's type, or raise ``HyperparameterError``."""
-        kind = self.type
-        if isinstance(value, str) and kind is not str:
-            value = _parse_text(name, value, kind)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if type(value) is not kind:
-            raise HyperparameterError(
-                f"hyperparameter '{name}' must be {kind.__name__}, got {value!r}"
-            )
+        value = coerce_value(name, value, self.type)
         too_low = self.minimum is not None and value < self.minimum
         if too_low or (self.maximum is not None and value > self.maximum):
             raise HyperparameterError(
@@ -65,6 +57,17 @@ class HParam:
 
 def _bound(value: float | None) -> str:
     return "any" if value is None else f"{value:g}"
+
+
+def coerce_value(name: str, value: Any, kind: type) -> Any:
+    """``value`` as ``kind`` (text is parsed, an int is accepted for a float), else an error."""
+    if isinstance(value, str) and kind is not str:
+        value = _parse_text(name, value, kind)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if type(value) is not kind:
+        raise HyperparameterError(f"'{name}' must be {kind.__name__}, got {value!r}")
+    return value
 
 
 def _parse_text(name: str, text: str, kind: type) -> Any:
@@ -79,7 +82,7 @@ def _parse_text(name: str, text: str, kind: type) -> Any:
             return kind(text)
         except ValueError:
             pass
-    raise HyperparameterError(f"hyperparameter '{name}' must be {kind.__name__}, got {text!r}")
+    raise HyperparameterError(f"'{name}' must be {kind.__name__}, got {text!r}")
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class ArchitectureSpec:
     hparams: Mapping[str, HParam] = field(default_factory=dict)
     reference: str = ""
     tags: tuple[str, ...] = ()
+    custom_objects: Callable[[], dict[str, Any]] | None = None
     provider: str = ""
     provider_version: str = ""
 

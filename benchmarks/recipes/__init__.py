@@ -1,0 +1,1 @@
+"""Named recipes (TOML), shipped inside keras-zoo as ``zoo.recipes``."""

@@ -1,0 +1,151 @@
+"""The benchmark harness: the same data for every model, one row per finished run.
+
+Each model and seed trains inside its own try/except: a failure becomes an error row and the
+benchmark goes on. Rows are appended to the results file as each run finishes, so an interrupt
+keeps every finished row; ``resume`` skips runs already recorded with the same config and seed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zoo.config import ExperimentConfig, TrainSettings, config_hash
+from zoo.data.embeddings import load_embedding_matrix
+from zoo.data.prepare import DataSettings, PreparedData, prepare_data
+from zoo.errors import ZooError
+from zoo.registry import get_registry
+from zoo.results import append_result, check_results_path, read_results
+
+
+@dataclass
+class BenchPlan:
+    """What to run: architectures, settings, how many seeds, where rows go."""
+
+    models: list[str]
+    config: ExperimentConfig
+    results_path: Path
+    seeds: int = 1
+    resume: bool = False
+    command: str = ""
+    verbose: int | str = 2
+
+
+def run_benchmark(
+    plan: BenchPlan,
+    report: Callable[[str], None] = print,
+    rows: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every (model, seed) of ``plan``; finished rows are appended to ``rows`` as they come."""
+    import keras
+
+    from zoo.backend import describe_backend
+    from zoo.trainer import train_model
+
+    rows = [] if rows is None else rows
+    registry = get_registry()
+    specs = [registry.architecture(name) for name in plan.models]
+    plan.config.check_hparams(specs)
+    data_settings = plan.config.data_settings()
+    settings = {spec.name: plan.config.train_settings(spec.name) for spec in specs}
+    check_results_path(plan.results_path)
+    data = prepare_data(data_settings)
+    for note in data.notes:
+        report(f"note: {note}")
+    environment = describe_backend()
+    done = _recorded(plan.results_path) if plan.resume else {}
+    matrices: dict[str, Any] = {}
+    for spec in specs:
+        base = settings[spec.name]
+        hparams = plan.config.hparams_for(spec)
+        matrix = _embeddings(base, data, matrices, report)
+        for offset in range(plan.seeds):
+            train = dataclasses.replace(base, seed=base.seed + offset)
+            key = config_hash(
+                spec.name,
+                _data_key(data_settings),
+                _train_key(train),
+                hparams,
+                environment["backend"],
+            )
+            if (spec.name, key, train.seed) in done:
+                report(f"skip: {spec.name} seed {train.seed} is already recorded")
+                rows.append(done[(spec.name, key, train.seed)])
+                continue
+            report(f"run: {spec.name} seed {train.seed} ({environment['backend']})")
+            row = _base_row(plan, spec, key, train, hparams, data, data_settings, environment)
+            try:
+                result = train_model(spec, data, train, hparams, matrix, verbose=plan.verbose)
+                row.update(result.metrics, status="ok")
+            except Exception as exc:  # one model's failure must not stop the others
+                row.update(status="error", error=_one_line(exc))
+                report(f"error: {spec.name} seed {train.seed}: {row['error']}")
+            finally:
+                keras.backend.clear_session()
+            append_result(plan.results_path, row)
+            rows.append(row)
+    return rows
+
+
+def _embeddings(train: TrainSettings, data: PreparedData, cache: dict, report) -> Any:
+    if not train.embeddings:
+        return None
+    if train.embeddings not in cache:
+        loaded = load_embedding_matrix(train.embeddings, data.vectorizer.vocabulary)
+        report(f"embeddings: {loaded.coverage} in {Path(train.embeddings).name}")
+        cache[train.embeddings] = loaded.matrix
+    return cache[train.embeddings]
+
+
+def _recorded(path: Path) -> dict[tuple, dict[str, Any]]:
+    return {
+        (row["model"], row["config_hash"], row["seed"]): row
+        for row in read_results(path)
+        if row["status"] == "ok"
+    }
+
+
+def _data_key(settings: DataSettings) -> dict[str, Any]:
+    return {k: v for k, v in dataclasses.asdict(settings).items() if k != "path"}
+
+
+def _train_key(settings: TrainSettings) -> dict[str, Any]:
+    return {k: v for k, v in dataclasses.asdict(settings).items() if k != "seed"}
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    message = text[0] if text else ""
+    return message if isinstance(exc, ZooError) else f"{type(exc).__name__}: {message}"
+
+
+def _base_row(plan, spec, key, train, hparams, data, data_settings, environment) -> dict[str, Any]:
+    import json
+
+    return {
+        "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "model": spec.name,
+        "provider": f"{spec.provider} {spec.provider_version}".strip(),
+        "seed": train.seed,
+        "config_hash": key,
+        "target_accuracy": train.target_accuracy,
+        "dataset": data.dataset_name,
+        "train_size": len(data.x_train),
+        "val_size": len(data.x_val),
+        "test_size": len(data.x_test),
+        "max_tokens": data_settings.max_tokens,
+        "sequence_length": data.vectorizer.sequence_length,
+        "batch_size": train.batch_size,
+        "epochs": train.epochs,
+        "optimizer": train.optimizer,
+        "learning_rate": train.learning_rate,
+        "precision": train.precision,
+        "embeddings": Path(train.embeddings).name if train.embeddings else "",
+        "hparams": json.dumps(hparams, sort_keys=True),
+        "command": plan.command,
+        **environment,
+    }

@@ -1,0 +1,228 @@
+"""Experiment settings: data, training and hyperparameters, from recipes, TOML files and flags.
+
+A config file has three tables. Scalar keys apply to every architecture; a sub-table named after an
+architecture applies to that one only::
+
+    [data]
+    max_tokens = 10000
+    [train]
+    epochs = 5
+    [train.stacked_bilstm]
+    batch_size = 32
+    [hparams]
+    embedding_dim = 100
+    [hparams.lstm]
+    units = 200
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from zoo.data.prepare import DataSettings
+from zoo.errors import ConfigError
+from zoo.spec import ArchitectureSpec, coerce_value, suggestion
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+LONGEST = "longest"
+_FIELD_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How one model is trained."""
+
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    epochs: int = 10
+    batch_size: int = 64
+    seed: int = 0
+    patience: int = 2
+    precision: str = "float32"
+    embeddings: str | None = None
+    embeddings_trainable: bool = True
+    target_accuracy: float | None = None
+
+    def check(self) -> None:
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(
+                f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"
+            )
+        if self.precision not in PRECISIONS:
+            raise ConfigError(
+                f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}"
+            )
+        for name in ("epochs", "batch_size"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.learning_rate <= 0:
+            raise ConfigError(f"learning_rate must be positive, got {self.learning_rate}")
+        if self.patience < 0:
+            raise ConfigError(f"patience must be 0 (off) or more, got {self.patience}")
+        if self.target_accuracy is not None and not 0 < self.target_accuracy <= 1:
+            raise ConfigError(f"target accuracy must be in (0, 1], got {self.target_accuracy}")
+
+
+@dataclass
+class ExperimentConfig:
+    """Data settings plus training settings and hyperparameters, global and per architecture."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    train: dict[str, Any] = field(default_factory=dict)
+    hparams: dict[str, Any] = field(default_factory=dict)
+
+    def merged(self, other: ExperimentConfig) -> ExperimentConfig:
+        """A copy with ``other``'s values on top of this one's."""
+        return ExperimentConfig(
+            data={**self.data, **other.data},
+            train=_merge(self.train, other.train),
+            hparams=_merge(self.hparams, other.hparams),
+        )
+
+    def data_settings(self) -> DataSettings:
+        values = dict(self.data)
+        if values.get("sequence_length") == LONGEST:
+            values["sequence_length"] = None
+        settings = _build(DataSettings, values, "data")
+        settings.check()
+        return settings
+
+    def train_settings(self, architecture: str) -> TrainSettings:
+        values = {k: v for k, v in self.train.items() if not isinstance(v, dict)}
+        values.update(self.train.get(architecture, {}))
+        settings = _build(TrainSettings, values, "train")
+        settings.check()
+        return settings
+
+    def hparams_for(self, spec: ArchitectureSpec) -> dict[str, Any]:
+        """Resolved hyperparameters: global values the architecture has, then its own table."""
+        shared = {
+            k: v for k, v in self.hparams.items() if not isinstance(v, dict) and k in spec.hparams
+        }
+        return spec.resolve({**shared, **self.hparams.get(spec.name, {})})
+
+    def check_hparams(self, specs: list[ArchitectureSpec]) -> None:
+        """Every global hyperparameter must belong to one of ``specs`` at least."""
+        known = {key for spec in specs for key in spec.hparams}
+        for key, value in self.hparams.items():
+            if not isinstance(value, dict) and key not in known:
+                names = ", ".join(spec.name for spec in specs)
+                raise ConfigError(
+                    f"hyperparameter '{key}' belongs to none of {names}{suggestion(key, known)}"
+                )
+        for spec in specs:
+            self.hparams_for(spec)
+
+
+def _merge(base: dict, top: dict) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _build(cls: type, values: dict[str, Any], table: str):
+    names = {f.name: f for f in fields(cls)}
+    for key, value in values.items():
+        if key not in names:
+            raise ConfigError(
+                f"unknown {table} setting '{key}'{suggestion(key, names)}; "
+                f"valid: {', '.join(names)}"
+            )
+        if value is not None:
+            kind = _FIELD_TYPES[str(names[key].type).split("|")[0].strip()]
+            values[key] = coerce_value(key, value, kind)
+    return cls(**values)
+
+
+def config_hash(*parts: Any) -> str:
+    """A short stable hash of JSON-serializable settings."""
+    text = json.dumps(parts, sort_keys=True, default=_jsonable)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    return str(value)
+
+
+def load_config(path: str | Path) -> ExperimentConfig:
+    """Read a TOML config; relative paths inside it are taken from the file's folder."""
+    path = Path(path).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config {path} is not UTF-8 text") from exc
+    return parse_config(text, str(path), base=path.parent)
+
+
+def parse_config(text: str, source: str, base: Path | None = None) -> ExperimentConfig:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {source} is not valid TOML: {exc}") from exc
+    unknown = sorted(set(raw) - {"data", "train", "hparams", "description"})
+    if unknown:
+        raise ConfigError(
+            f"config {source}: unknown table {unknown[0]!r}; use [data], [train] and [hparams]"
+        )
+    for table in ("data", "train", "hparams"):
+        if not isinstance(raw.get(table, {}), dict):
+            raise ConfigError(f"config {source}: '{table}' must be a table")
+    config = ExperimentConfig(
+        dict(raw.get("data", {})), dict(raw.get("train", {})), dict(raw.get("hparams", {}))
+    )
+    if base is not None:
+        _resolve_paths(config, base)
+    return config
+
+
+def _resolve_paths(config: ExperimentConfig, base: Path) -> None:
+    for table, key in ((config.data, "path"), (config.train, "embeddings")):
+        value = table.get(key)
+        if isinstance(value, str) and not Path(value).expanduser().is_absolute():
+            table[key] = str((base / value).resolve())
+
+
+def recipe_names() -> list[str]:
+    files = resources.files("zoo.recipes").iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+
+
+def load_recipe(name: str) -> ExperimentConfig:
+    """A named recipe shipped with keras-zoo (``benchmarks/recipes/<name>.toml``)."""
+    names = recipe_names()
+    if name not in names:
+        raise ConfigError(
+            f"unknown recipe '{name}'{suggestion(name, names)}; available: {', '.join(names)}"
+        )
+    text = resources.files("zoo.recipes").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse_config(text, f"recipe {name}")
+
+
+def parse_assignment(text: str) -> tuple[str | None, str, str]:
+    """``key=value`` or ``architecture.key=value`` → (architecture or None, key, value)."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError(f"--set expects KEY=VALUE (or ARCH.KEY=VALUE), got {text!r}")
+    scope, dot, name = key.rpartition(".")
+    return (scope if dot else None), name, value.strip()

@@ -1,0 +1,123 @@
+"""A run directory: the trained model, its vectorizer, the resolved config, history and metrics.
+
+A run is written into a temporary sibling folder and renamed into place once complete, so a run
+directory either holds every file or does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zoo.data.text import Vectorizer
+from zoo.errors import ConfigError, DatasetError
+
+MODEL_FILE = "model.keras"
+VECTORIZER_FILE = "vectorizer.json"
+CONFIG_FILE = "config.json"
+HISTORY_FILE = "history.json"
+METRICS_FILE = "metrics.json"
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse a folder that already holds files, or one that cannot be created."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"{out} already exists and is not empty; choose another --out")
+    parent = out.parent if out.parent != Path("") else Path(".")
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        raise ConfigError(f"cannot write to {probe}; choose a writable --out")
+
+
+def save_run(
+    out: Path,
+    model: Any,
+    vectorizer: Vectorizer,
+    config: dict[str, Any],
+    history: dict[str, list[float]],
+    metrics: dict[str, Any],
+) -> None:
+    """Write every file of a run into ``out`` at once."""
+    check_output_dir(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        model.save(staging / MODEL_FILE)
+        vectorizer.save(staging / VECTORIZER_FILE)
+        for name, content in (
+            (CONFIG_FILE, config),
+            (HISTORY_FILE, history),
+            (METRICS_FILE, metrics),
+        ):
+            (staging / name).write_text(json.dumps(_finite(content), indent=2) + "\n")
+        if out.exists():
+            out.rmdir()
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: write ``null`` instead."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+@dataclass
+class Run:
+    """A saved run, loaded back for evaluation or prediction."""
+
+    path: Path
+    model: Any
+    vectorizer: Vectorizer
+    config: dict[str, Any]
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.config["class_names"])
+
+
+def load_run(path: str | Path) -> Run:
+    """Load a run directory; the model loads in Keras safe mode."""
+    path = Path(path).expanduser()
+    if not (path / MODEL_FILE).is_file():
+        raise DatasetError(
+            f"{path} is not a run directory (no {MODEL_FILE}); pass a 'zoo train --out' folder"
+        )
+    try:
+        config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"cannot read {path / CONFIG_FILE}: {exc}") from exc
+    vectorizer = Vectorizer.load(path / VECTORIZER_FILE)
+    try:
+        model = load_keras_model(path / MODEL_FILE, config.get("architecture"))
+    except Exception as exc:  # Keras raises many types for a bad file
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatasetError(f"cannot load {path / MODEL_FILE}: {first}") from exc
+    return Run(path, model, vectorizer, config)
+
+
+def load_keras_model(path: Path, architecture: str | None = None) -> Any:
+    """Load a ``.keras`` file in safe mode, with the custom layers its architecture declares."""
+    import keras
+
+    from zoo.registry import get_registry
+
+    registry = get_registry()
+    spec = registry.architectures.get(architecture or "")
+    custom = spec.custom_objects() if spec is not None and spec.custom_objects else None
+    return keras.saving.load_model(path, custom_objects=custom, safe_mode=True)

@@ -1,0 +1,196 @@
+"""The one trainer every architecture shares: compile, fit with early stopping, time, evaluate.
+
+This module imports Keras: import it only once the backend is chosen.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from zoo.config import TrainSettings
+from zoo.data.prepare import PreparedData
+from zoo.errors import TrainingError
+from zoo.spec import ArchitectureSpec, InputSpec
+
+LATENCY_REPEATS = 20
+
+
+@dataclass
+class TrainResult:
+    """A trained model with its history and measured metrics."""
+
+    model: Any
+    history: dict[str, list[float]]
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def input_spec_for(data: PreparedData, settings: TrainSettings, matrix=None) -> InputSpec:
+    return InputSpec(
+        vocab_size=data.vectorizer.vocab_size,
+        sequence_length=data.vectorizer.sequence_length,
+        num_classes=data.num_classes,
+        embedding_matrix=matrix,
+        embeddings_trainable=settings.embeddings_trainable,
+    )
+
+
+def compile_model(model: Any, settings: TrainSettings, num_classes: int) -> None:
+    optimizers = {
+        "adam": keras.optimizers.Adam,
+        "adamw": keras.optimizers.AdamW,
+        "sgd": keras.optimizers.SGD,
+        "rmsprop": keras.optimizers.RMSprop,
+    }
+    loss = "binary_crossentropy" if num_classes == 2 else "sparse_categorical_crossentropy"
+    model.compile(
+        optimizer=optimizers[settings.optimizer](learning_rate=settings.learning_rate),
+        loss=loss,
+        metrics=["accuracy"],
+    )
+
+
+def train_model(
+    spec: ArchitectureSpec,
+    data: PreparedData,
+    settings: TrainSettings,
+    hparams: dict[str, Any],
+    embedding_matrix: np.ndarray | None = None,
+    verbose: int | str = "auto",
+) -> TrainResult:
+    """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split."""
+
+    keras.utils.set_random_seed(settings.seed)
+    previous_policy = keras.mixed_precision.global_policy().name
+    keras.mixed_precision.set_global_policy(settings.precision)
+    try:
+        model = spec.builder(input_spec_for(data, settings, embedding_matrix), **hparams)
+        _check_output(model, spec.name, data.num_classes)
+        compile_model(model, settings, data.num_classes)
+        clock = _Clock(settings.target_accuracy)
+        callbacks: list[Any] = [clock]
+        if settings.patience:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_accuracy",
+                    mode="max",
+                    patience=settings.patience,
+                    restore_best_weights=True,
+                )
+            )
+        history = model.fit(
+            data.x_train,
+            data.y_train,
+            validation_data=(data.x_val, data.y_val),
+            epochs=settings.epochs,
+            batch_size=settings.batch_size,
+            callbacks=callbacks,
+            verbose=verbose,
+        ).history
+        if clock.nan_epoch is not None:
+            raise TrainingError(
+                f"'{spec.name}': the loss became NaN in epoch {clock.nan_epoch}; "
+                "lower the learning rate or use float32 precision"
+            )
+        metrics = {
+            "params": int(model.count_params()),
+            **clock.summary(len(data.x_train), settings.batch_size),
+            **measure_inference(model, data, settings.batch_size),
+        }
+        return TrainResult(model, {k: [float(v) for v in vs] for k, vs in history.items()}, metrics)
+    finally:
+        keras.mixed_precision.set_global_policy(previous_policy)
+
+
+def _check_output(model: Any, name: str, num_classes: int) -> None:
+    expected = 1 if num_classes == 2 else num_classes
+    shape = tuple(model.output_shape)
+    if len(shape) != 2 or shape[-1] != expected:
+        raise TrainingError(
+            f"architecture '{name}' returns outputs of shape {shape}, expected (None, {expected}) "
+            f"for {num_classes} classes; fix the plugin's builder"
+        )
+
+
+def predict_labels(probabilities: np.ndarray) -> np.ndarray:
+    """Class ids from model outputs (one sigmoid unit, or one softmax unit per class)."""
+    if probabilities.shape[-1] == 1:
+        return (probabilities[:, 0] >= 0.5).astype(np.int32)
+    return probabilities.argmax(axis=-1).astype(np.int32)
+
+
+def measure_inference(model: Any, data: PreparedData, batch_size: int) -> dict[str, float]:
+    """Test accuracy, throughput after a warm-up pass, and the median single-review latency."""
+    warm = data.x_test[: max(batch_size, 1)]
+    model.predict(warm, batch_size=batch_size, verbose=0)
+    start = time.perf_counter()
+    probabilities = np.asarray(model.predict(data.x_test, batch_size=batch_size, verbose=0))
+    elapsed = time.perf_counter() - start
+    accuracy = float((predict_labels(probabilities) == data.y_test).mean())
+    one = data.x_test[:1]
+    model.predict_on_batch(one)
+    latencies = []
+    for _ in range(LATENCY_REPEATS):
+        tick = time.perf_counter()
+        model.predict_on_batch(one)
+        latencies.append(time.perf_counter() - tick)
+    return {
+        "test_accuracy": accuracy,
+        "inference_samples_per_second": len(data.x_test) / elapsed if elapsed else math.nan,
+        "latency_ms": 1000 * float(np.median(latencies)),
+    }
+
+
+class _Clock(keras.callbacks.Callback):
+    """Times compile plus first step apart from steady training; watches NaN and the target."""
+
+    def __init__(self, target: float | None) -> None:
+        super().__init__()
+        self.target = target
+        self.start = self.first_step_end = self.end = 0.0
+        self.epoch_ends: list[float] = []
+        self.val_accuracy: list[float] = []
+        self.time_to_target: float | None = None
+        self.nan_epoch: int | None = None
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if not self.first_step_end:
+            self.first_step_end = time.perf_counter()
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.nan_epoch = len(self.epoch_ends) + 1
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        self.epoch_ends.append(now)
+        accuracy = float((logs or {}).get("val_accuracy", math.nan))
+        self.val_accuracy.append(accuracy)
+        reached = self.target is not None and accuracy >= self.target
+        if reached and self.time_to_target is None:
+            self.time_to_target = now - self.start
+
+    def on_train_end(self, logs=None):
+        self.end = time.perf_counter()
+
+    def summary(self, train_size: int, batch_size: int) -> dict[str, Any]:
+        epochs = len(self.epoch_ends)
+        steady = self.end - self.first_step_end
+        steady_samples = max(epochs * train_size - batch_size, 0)
+        return {
+            "epochs_run": epochs,
+            "best_val_accuracy": max(self.val_accuracy, default=math.nan),
+            "train_seconds": self.end - self.start,
+            "first_step_seconds": self.first_step_end - self.start,
+            "seconds_per_epoch": steady / epochs if epochs else math.nan,
+            "train_samples_per_second": steady_samples / steady if steady > 0 else math.nan,
+            "time_to_target_seconds": self.time_to_target,
+        }
