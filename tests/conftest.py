@@ -1,0 +1,62 @@
+"""Shared fixtures: an isolated cache, the default plugin set, and small generated datasets."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from zoo.registry import reset_registry
+
+POSITIVE = ["great", "wonderful", "superb", "loved", "brilliant", "moving", "fun", "best"]
+NEGATIVE = ["awful", "boring", "terrible", "hated", "dull", "worst", "waste", "bad"]
+FILLER = ["the", "movie", "film", "plot", "actor", "scene", "story", "was", "and", "a", "it"]
+
+
+def make_review(rng: random.Random, positive: bool, length: int = 12) -> str:
+    """A review of filler words with a few words that give its class away."""
+    cue = POSITIVE if positive else NEGATIVE
+    words = [rng.choice(FILLER) for _ in range(length)] + [rng.choice(cue) for _ in range(3)]
+    rng.shuffle(words)
+    return " ".join(words).capitalize() + ". <br /><br />The end!"
+
+
+def write_reviews_csv(path: Path, n_train: int = 200, n_test: int = 100, seed: int = 0) -> Path:
+    """An IMDB-shaped CSV (text,label,split) with a learnable signal."""
+    rng = random.Random(seed)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label", "split"])
+        for split, count in (("train", n_train), ("test", n_test)):
+            for i in range(count):
+                writer.writerow([make_review(rng, i % 2 == 1), i % 2, split])
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    """Every test gets its own cache folder and a freshly loaded registry."""
+    monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("ZOO_DATA_DIR", raising=False)
+    monkeypatch.delenv("ZOO_STRICT_PLUGINS", raising=False)
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    reset_registry()
+    yield
+    reset_registry()
+
+
+@pytest.fixture
+def reviews_csv(tmp_path) -> Path:
+    return write_reviews_csv(tmp_path / "reviews.csv")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The full IMDB data beside the project, when present."""
+    path = Path(os.environ.get("ZOO_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
+    if not (path / "imdb_reviews.csv.gz").exists():
+        pytest.skip("../shared/data is not present")
+    return path

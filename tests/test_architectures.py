@@ -1,0 +1,45 @@
+"""Every registered architecture, built-in or installed plugin, passes the conformance kit."""
+
+import pytest
+
+import zoo
+from zoo.testing import check_architecture
+
+BUILTINS = {"lstm", "bilstm", "stacked_bilstm", "cnn1d", "cnn_lstm"}
+
+
+@pytest.mark.parametrize("name", zoo.list_architectures())
+def test_architecture_conforms(name, tmp_path):
+    check_architecture(name, tmp_path)
+
+
+def test_all_builtins_are_registered():
+    assert BUILTINS <= set(zoo.list_architectures())
+
+
+@pytest.mark.parametrize("name", sorted(BUILTINS))
+def test_builtin_defaults_keep_cudnn_eligible_lstms(name):
+    assert zoo.get_spec(name).defaults.get("recurrent_dropout", 0.0) == 0.0
+
+
+def test_stacked_bilstm_stacks_n_layers():
+    import keras
+
+    model = zoo.build_model("stacked_bilstm", zoo.InputSpec(50, 12), n_layers=3, units=4)
+    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
+    assert len(layers) == 3
+    assert [layer.forward_layer.return_sequences for layer in layers] == [True, True, False]
+
+
+def test_seed_options_are_hyperparameters():
+    lstm = zoo.get_spec("lstm").hparams
+    assert {"embedding_dim", "units", "dropout", "recurrent_dropout", "input_dropout"} <= set(lstm)
+    assert {"filters", "kernel_size", "dense_units", "dropout"} <= set(
+        zoo.get_spec("cnn1d").hparams
+    )
+    assert {"pool_size", "filters", "units"} <= set(zoo.get_spec("cnn_lstm").hparams)
+
+
+def test_build_model_checks_hyperparameters():
+    with pytest.raises(zoo.HyperparameterError, match="'units' must be int"):
+        zoo.build_model("lstm", zoo.InputSpec(50, 12), units="wide")

@@ -1,0 +1,137 @@
+"""The benchmark harness on tiny generated data with the default CPU backend."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from zoo import ArchitectureSpec
+from zoo.bench import BenchPlan, run_benchmark
+from zoo.cli import build_config
+from zoo.registry import get_registry
+from zoo.results import COLUMNS, read_results
+from zoo.table import HEADERS, render
+
+TINY = ["embedding_dim=16", "cnn1d.filters=16", "cnn1d.dense_units=16", "lstm.units=8"]
+
+
+def plan(reviews_csv: Path, results: Path, models=("cnn1d",), **flags) -> BenchPlan:
+    options = {
+        "data_path": str(reviews_csv),
+        "max_tokens": 200,
+        "sequence_length": "24",
+        "epochs": 8,
+        "batch_size": 32,
+        "assignments": TINY,
+        **flags,
+    }
+    return BenchPlan(list(models), build_config(options), results, verbose=0)
+
+
+def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
+    results = tmp_path / "results.csv"
+    rows = run_benchmark(plan(reviews_csv, results, ("cnn1d", "lstm")), report=lambda _: None)
+    assert [row["status"] for row in rows] == ["ok", "ok"]
+    assert all(row["test_accuracy"] > 0.8 for row in rows)
+    table = render(rows)
+    for header in HEADERS.values():
+        if header != "error":
+            assert header in table
+    recorded = read_results(results)
+    assert len(recorded) == 2
+    assert set(recorded[0]) == set(COLUMNS)
+    assert recorded[0]["backend"] == "tensorflow" and recorded[0]["keras_version"]
+    assert recorded[0]["first_step_seconds"] > 0 and recorded[0]["latency_ms"] > 0
+
+
+def test_seeds_resume_and_markdown_table(reviews_csv, tmp_path):
+    results = tmp_path / "results.csv"
+    first = plan(reviews_csv, results, epochs=2)
+    first.seeds = 2
+    run_benchmark(first, report=lambda _: None)
+    messages: list[str] = []
+    again = plan(reviews_csv, results, epochs=2)
+    again.seeds, again.resume = 3, True
+    rows = run_benchmark(again, report=messages.append)
+    assert sum(message.startswith("skip:") for message in messages) == 2
+    assert len(read_results(results)) == 3
+    assert sorted(row["seed"] for row in rows) == [0, 1, 2]
+    markdown = render(rows, "markdown")
+    assert "±" in markdown and markdown.startswith("| model")
+    assert json.loads(render(rows, "json"))[0]["runs"] == 3
+
+
+def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
+    def explode(input_spec, **hparams):
+        raise RuntimeError("cannot build this")
+
+    get_registry().architectures["boom"] = ArchitectureSpec("boom", explode, "always fails")
+    results = tmp_path / "results.csv"
+    rows = run_benchmark(plan(reviews_csv, results, ("boom", "cnn1d"), epochs=2), lambda _: None)
+    assert [row["status"] for row in rows] == ["error", "ok"]
+    assert rows[0]["error"] == "RuntimeError: cannot build this"
+    assert "cannot build this" in render(rows)
+
+
+def test_time_to_target_is_reported(reviews_csv, tmp_path):
+    config = plan(reviews_csv, tmp_path / "r.csv")
+    config.config = config.config.merged(build_config({"assignments": []}, target_accuracy=0.55))
+    rows = run_benchmark(config, report=lambda _: None)
+    assert rows[0]["time_to_target_seconds"] is not None
+
+
+def _zoo(*args: str, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "zoo", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_path, sig):
+    results = tmp_path / "results.csv"
+    args = [
+        "bench",
+        "cnn1d",
+        "--data",
+        str(reviews_csv),
+        "--max-tokens",
+        "200",
+        "--sequence-length",
+        "24",
+        "--epochs",
+        "3",
+        "--seeds",
+        "4",
+        "--quiet",
+        "--results",
+        str(results),
+        *[f"--set={item}" for item in TINY],
+    ]
+    process = _zoo(*args)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(read_results(results)) < 1:
+        time.sleep(0.2)
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    finished = read_results(results)
+    assert 1 <= len(finished) < 4
+    assert "cnn1d" in out and "interrupted" in err
+    resumed = _zoo(*args, "--resume")
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert err.count("skip:") == len(finished)
+    assert len(read_results(results)) == 4

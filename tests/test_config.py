@@ -1,0 +1,79 @@
+import pytest
+
+from zoo import ConfigError, HyperparameterError, get_spec
+from zoo.cli import build_config
+from zoo.config import load_config, load_recipe, parse_assignment, recipe_names
+
+
+def test_recipes_reproduce_the_seed_settings():
+    assert {"seed-tutorial", "seed-course"} <= set(recipe_names())
+    tutorial = load_recipe("seed-tutorial")
+    data = tutorial.data_settings()
+    assert (data.max_tokens, data.sequence_length) == (5000, 500)
+    train = tutorial.train_settings("lstm")
+    assert (train.batch_size, train.epochs, train.patience) == (64, 3, 0)
+    assert tutorial.hparams_for(get_spec("lstm"))["units"] == 100
+    assert tutorial.hparams_for(get_spec("cnn_lstm"))["filters"] == 32
+    course = load_recipe("seed-course")
+    assert course.data_settings().sequence_length is None  # the longest training review
+    assert course.train_settings("stacked_bilstm").batch_size == 32
+    assert course.train_settings("cnn1d").batch_size == 64
+    assert course.hparams_for(get_spec("lstm"))["units"] == 200
+    assert course.hparams_for(get_spec("stacked_bilstm"))["n_layers"] == 2
+
+
+def test_flags_override_config_which_overrides_recipe(tmp_path):
+    path = tmp_path / "exp.toml"
+    path.write_text('[train]\nepochs = 7\n[hparams]\nunits = 50\n[data]\npath = "data/x.csv"\n')
+    config = build_config(
+        {
+            "recipe": "seed-tutorial",
+            "config_file": str(path),
+            "batch_size": 128,
+            "assignments": ["lstm.units=99"],
+        }
+    )
+    train = config.train_settings("lstm")
+    assert (train.epochs, train.batch_size) == (7, 128)
+    assert config.hparams_for(get_spec("lstm"))["units"] == 99
+    assert config.hparams_for(get_spec("bilstm"))["units"] == 50
+    assert config.data["path"] == str((tmp_path / "data" / "x.csv").resolve())
+
+
+def test_set_parses_scope_key_and_value():
+    assert parse_assignment("units=3") == (None, "units", "3")
+    assert parse_assignment("lstm.units = 3") == ("lstm", "units", "3")
+    with pytest.raises(ConfigError, match="KEY=VALUE"):
+        parse_assignment("units")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[train\nepochs=1", "not valid TOML"),
+        ("[model]\nx=1", "unknown table 'model'"),
+        ("[train]\nepoks = 3", "did you mean epochs"),
+        ("[train]\nepochs = 'many'", "'epochs' must be int"),
+        ("[train]\noptimizer = 'lion'", "unknown optimizer"),
+        ("[data]\nsequence_length = -1", "sequence_length must be positive"),
+    ],
+)
+def test_bad_config_files(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises((ConfigError, HyperparameterError), match=message):
+        config = load_config(path)
+        config.data_settings()
+        config.train_settings("lstm")
+
+
+def test_global_hparam_must_fit_some_model():
+    config = build_config({"assignments": ["kernel_size=5"]})
+    config.check_hparams([get_spec("cnn1d"), get_spec("lstm")])
+    with pytest.raises(ConfigError, match="belongs to none of lstm"):
+        config.check_hparams([get_spec("lstm")])
+
+
+def test_unknown_recipe_lists_the_available_ones():
+    with pytest.raises(ConfigError, match="available: seed-course, seed-tutorial"):
+        load_recipe("seed-tutorail")

@@ -1,0 +1,146 @@
+"""Plugin discovery through real entry points: distributions made on the fly on sys.path."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import zoo
+from zoo.registry import get_registry, load_registry, reset_registry
+
+GOOD = """
+from zoo import ArchitectureSpec, hookimpl
+
+def build(input_spec, *, width):
+    raise NotImplementedError
+
+@hookimpl
+def zoo_register_architectures(register):
+    register(ArchitectureSpec(name="toy_net", builder=build, description="toy", hparams={"width": 4}))
+"""
+BROKEN = "import a_module_that_does_not_exist\n"
+DUPLICATE = GOOD.replace('"toy_net"', '"lstm"')
+RAISING = """
+from zoo import hookimpl
+
+@hookimpl
+def zoo_register_architectures(register):
+    raise RuntimeError("hook exploded")
+"""
+INVALID = """
+from zoo import hookimpl
+
+@hookimpl
+def zoo_register_architectures(register):
+    register({"name": "not a spec"})
+"""
+
+
+@pytest.fixture
+def install(tmp_path, monkeypatch):
+    """Make a distribution with one ``keras_zoo`` entry point importable."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def _install(dist: str, module: str, source: str, entry: str = "main") -> None:
+        monkeypatch.delitem(sys.modules, module, raising=False)
+        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
+        info = tmp_path / f"{dist.replace('-', '_')}-1.2.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2\n")
+        (info / "entry_points.txt").write_text(f"[keras_zoo]\n{entry} = {module}\n")
+        importlib.invalidate_caches()
+        reset_registry()
+
+    return _install
+
+
+def test_builtins_load_through_entry_points():
+    registry = get_registry()
+    assert zoo.list_architectures() == ["bilstm", "cnn1d", "cnn_lstm", "lstm", "stacked_bilstm"]
+    assert {p.distribution for p in registry.plugins} == {"keras-zoo"}
+    assert all(p.status == "ok" for p in registry.plugins)
+    assert zoo.get_spec("lstm").provider == "keras-zoo"
+    assert sorted(registry.datasets) == ["file", "folder", "imdb"]
+
+
+def test_wildcards_include_and_exclude():
+    assert zoo.list_architectures("*lstm*", exclude="stacked*") == ["bilstm", "cnn_lstm", "lstm"]
+    assert zoo.list_architectures(["cnn*", "lstm"]) == ["cnn1d", "cnn_lstm", "lstm"]
+
+
+def test_unknown_name_suggests_close_matches():
+    with pytest.raises(zoo.UnknownArchitectureError, match="did you mean bilstm"):
+        zoo.get_spec("bilstn")
+
+
+def test_third_party_plugin_is_discovered_with_its_provider(install):
+    install("zoo-toy", "toy_plugin_good", GOOD)
+    spec = zoo.get_spec("toy_net")
+    assert (spec.provider, spec.provider_version) == ("zoo-toy", "1.2")
+    assert "toy_net" in zoo.list_architectures()
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        (BROKEN, "ModuleNotFoundError"),
+        (RAISING, "RuntimeError: hook exploded"),
+        (INVALID, "expected an ArchitectureSpec"),
+    ],
+)
+def test_faulty_plugin_is_reported_and_others_keep_working(install, capsys, source, error):
+    install("zoo-bad", "toy_plugin_bad", source)
+    install("zoo-toy", "toy_plugin_fine", GOOD)
+    assert "toy_net" in zoo.list_architectures()
+    assert "lstm" in zoo.list_architectures()
+    record = next(p for p in get_registry().plugins if p.distribution == "zoo-bad")
+    assert record.status == "error" and error in record.error
+    warning = capsys.readouterr().err.strip().splitlines()
+    assert len(warning) == 1
+    assert "zoo-bad 1.2" in warning[0] and "'main'" in warning[0] and error in warning[0]
+
+
+def test_duplicate_name_is_refused_naming_both_providers(install, capsys):
+    install("zoo-dup", "toy_plugin_dup", DUPLICATE)
+    assert zoo.get_spec("lstm").provider == "keras-zoo"
+    record = next(p for p in get_registry().plugins if p.distribution == "zoo-dup")
+    assert "keras-zoo 0.1.0" in record.error and "zoo-dup 1.2" in record.error
+    assert "provided by both" in capsys.readouterr().err
+
+
+def test_strict_mode_turns_failures_into_errors(install, monkeypatch):
+    install("zoo-bad", "toy_plugin_strict", BROKEN)
+    monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")
+    with pytest.raises(zoo.PluginError, match="zoo-bad"):
+        load_registry()
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"), [("", False), ("zoo-toy", True), ("main", True)]
+)
+def test_zoo_plugins_chooses_what_loads(install, monkeypatch, selection, expected):
+    install("zoo-toy", "toy_plugin_selected", GOOD)
+    monkeypatch.setenv("ZOO_PLUGINS", selection)
+    names = load_registry().architectures
+    assert ("toy_net" in names) is expected
+    assert "lstm" in names
+
+
+def test_zoo_list_imports_neither_keras_nor_tensorflow():
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.argv = ["zoo", "list"]
+        from zoo.cli import main
+        main()
+        print("HEAVY:", [m for m in ("keras", "tensorflow") if m in sys.modules])
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "cnn_lstm" in result.stdout
+    assert "HEAVY: []" in result.stdout

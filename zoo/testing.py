@@ -1,0 +1,117 @@
+"""Conformance kit for architecture plugins, for the plugin's own pytest suite.
+
+    from zoo.testing import check_architecture
+
+    def test_my_model(tmp_path):
+        check_architecture("my_model", tmp_path)
+
+Each check builds at tiny sizes, so a whole kit run takes seconds per architecture.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zoo.registry import ENTRY_POINT_GROUP, get_registry
+from zoo.spec import ArchitectureSpec, InputSpec
+
+TINY_VOCAB = 10
+TINY_LENGTH = 8
+TINY_BATCH = 4
+
+
+def tiny_input_spec(num_classes: int = 2, **changes: Any) -> InputSpec:
+    return InputSpec(TINY_VOCAB, TINY_LENGTH, num_classes, **changes)
+
+
+def tiny_batch(num_classes: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(0, TINY_VOCAB, size=(TINY_BATCH, TINY_LENGTH), dtype=np.int32)
+    labels = rng.integers(0, num_classes, size=(TINY_BATCH,), dtype=np.int32)
+    return tokens, labels
+
+
+def check_defaults(spec: ArchitectureSpec) -> None:
+    """Every default hyperparameter passes the spec's own checks."""
+    assert spec.resolve(spec.defaults) == spec.defaults, f"{spec.name}: defaults do not resolve"
+
+
+def check_build_and_fit(spec: ArchitectureSpec, num_classes: int, **hparams: Any) -> Any:
+    """Build, check output shape and range, run one fit step; returns the fitted model."""
+    from zoo.config import TrainSettings
+    from zoo.trainer import compile_model
+
+    model = spec.builder(tiny_input_spec(num_classes), **spec.resolve(hparams))
+    tokens, labels = tiny_batch(num_classes)
+    outputs = np.asarray(model.predict(tokens, verbose=0))
+    units = 1 if num_classes == 2 else num_classes
+    assert outputs.shape == (TINY_BATCH, units), f"{spec.name}: output shape {outputs.shape}"
+    assert np.all((outputs >= 0) & (outputs <= 1)), f"{spec.name}: outputs outside [0, 1]"
+    if units > 1:
+        np.testing.assert_allclose(outputs.sum(axis=-1), 1.0, rtol=1e-4)
+    compile_model(model, TrainSettings(), num_classes)
+    loss = model.fit(tokens, labels, batch_size=TINY_BATCH, epochs=1, verbose=0).history["loss"]
+    assert np.isfinite(loss[0]), f"{spec.name}: loss is not finite after one step"
+    return model
+
+
+def check_save_reload(spec: ArchitectureSpec, model: Any, directory: Path) -> None:
+    """Saving as ``.keras`` and loading in safe mode gives the same predictions."""
+    from zoo.runs import load_keras_model
+
+    path = Path(directory) / f"{spec.name}.keras"
+    model.save(path)
+    reloaded = load_keras_model(path, spec.name)
+    tokens, _ = tiny_batch(seed=1)
+    np.testing.assert_allclose(
+        model.predict(tokens, verbose=0), reloaded.predict(tokens, verbose=0), rtol=1e-5, atol=1e-6
+    )
+
+
+def check_pretrained_embeddings(spec: ArchitectureSpec) -> None:
+    """A given embedding matrix is used as the embedding weights, frozen when asked."""
+    matrix = np.random.default_rng(0).normal(size=(TINY_VOCAB, 6)).astype("float32")
+    input_spec = tiny_input_spec(embedding_matrix=matrix, embeddings_trainable=False)
+    model = spec.builder(input_spec, **spec.defaults)
+    found = [w for w in model.non_trainable_weights if tuple(w.shape) == matrix.shape]
+    assert found, f"{spec.name}: the embedding matrix is not a frozen weight of the model"
+    np.testing.assert_allclose(np.asarray(found[0]), matrix)
+
+
+def check_light_import(spec: ArchitectureSpec) -> None:
+    """Importing the plugin's entry-point module imports neither Keras nor TensorFlow."""
+    module = _entry_point_module(spec)
+    code = (
+        f"import sys, {module}\n"
+        "heavy = [m for m in ('keras', 'tensorflow', 'torch', 'jax') if m in sys.modules]\n"
+        "print(', '.join(heavy), file=sys.stderr)\n"
+        "sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, f"importing {module} imported: {result.stderr.strip()}"
+
+
+def _entry_point_module(spec: ArchitectureSpec) -> str:
+    for record in get_registry().plugins:
+        if spec.name in record.architectures:
+            for ep in metadata.entry_points(group=ENTRY_POINT_GROUP, name=record.entry_point):
+                if ep.dist is not None and ep.dist.name == record.distribution:
+                    return ep.module
+    raise AssertionError(f"{spec.name}: no entry point provides it")
+
+
+def check_architecture(name: str, directory: Path, **hparams: Any) -> None:
+    """Run every conformance check on the registered architecture ``name``."""
+    spec = get_registry().architecture(name)
+    check_defaults(spec)
+    model = check_build_and_fit(spec, 2, **hparams)
+    check_build_and_fit(spec, 3, **hparams)
+    check_save_reload(spec, model, directory)
+    check_pretrained_embeddings(spec)
+    check_light_import(spec)
