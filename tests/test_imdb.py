@@ -13,7 +13,8 @@ from zoo.data.prepare import DataSettings, prepare_data
 from zoo.paths import cache_dir
 
 REVIEWS = {
-    f"aclImdb/{split}/{label}/{i}_5.txt": f"{label} review number {i} {'great' if label == 'pos' else 'awful'}"
+    f"aclImdb/{split}/{label}/{i}_5.txt": f"{label} review {i} "
+    + ("great" if label == "pos" else "awful")
     for split in ("train", "test")
     for label in ("pos", "neg")
     for i in range(10)

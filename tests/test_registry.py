@@ -20,7 +20,7 @@ def build(input_spec, *, width):
 
 @hookimpl
 def zoo_register_architectures(register):
-    register(ArchitectureSpec(name="toy_net", builder=build, description="toy", hparams={"width": 4}))
+    register(ArchitectureSpec("toy_net", build, "toy", hparams={"width": 4}))
 """
 BROKEN = "import a_module_that_does_not_exist\n"
 DUPLICATE = GOOD.replace('"toy_net"', '"lstm"')
@@ -58,7 +58,8 @@ def install(tmp_path, monkeypatch):
     return _install
 
 
-def test_builtins_load_through_entry_points():
+def test_builtins_load_through_entry_points(monkeypatch):
+    monkeypatch.setenv("ZOO_PLUGINS", "")
     registry = get_registry()
     assert zoo.list_architectures() == ["bilstm", "cnn1d", "cnn_lstm", "lstm", "stacked_bilstm"]
     assert {p.distribution for p in registry.plugins} == {"keras-zoo"}
@@ -67,7 +68,8 @@ def test_builtins_load_through_entry_points():
     assert sorted(registry.datasets) == ["file", "folder", "imdb"]
 
 
-def test_wildcards_include_and_exclude():
+def test_wildcards_include_and_exclude(monkeypatch):
+    monkeypatch.setenv("ZOO_PLUGINS", "")
     assert zoo.list_architectures("*lstm*", exclude="stacked*") == ["bilstm", "cnn_lstm", "lstm"]
     assert zoo.list_architectures(["cnn*", "lstm"]) == ["cnn1d", "cnn_lstm", "lstm"]
 

@@ -160,6 +160,24 @@ def plugins_command(fmt: str) -> None:
         click.echo(tabulate([list(i.values()) for i in items], headers=headers))
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Folder to create the package in.",
+)
+def new_plugin_command(name: str, directory: str) -> None:
+    """Write a ready-to-install plugin package zoo-NAME with one architecture and its test."""
+    from zoo.scaffold import create_plugin
+
+    target = create_plugin(name, Path(directory))
+    click.echo(f"created {target}; next: pip install -e {target} && pytest {target}")
+
+
 # ---------------------------------------------------------------- experiment options
 
 
@@ -527,6 +545,9 @@ def evaluate_command(run_dir, data_path, dataset, text_column, label_column, bac
 @click.option("--backend", type=click.Choice(BACKENDS))
 def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
     """Predict the label of each text: zoo predict RUN "i really liked the movie"."""
+    from zoo.runs import require_run_dir
+
+    require_run_dir(run_dir)
     items = list(texts)
     if text_file is not None:
         items += [line.rstrip("\n") for line in text_file if line.strip()]

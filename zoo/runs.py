@@ -91,13 +91,19 @@ class Run:
         return list(self.config["class_names"])
 
 
-def load_run(path: str | Path) -> Run:
-    """Load a run directory; the model loads in Keras safe mode."""
+def require_run_dir(path: str | Path) -> Path:
+    """``path`` as a ``Path`` if it holds a saved model, else a ``DatasetError``."""
     path = Path(path).expanduser()
     if not (path / MODEL_FILE).is_file():
         raise DatasetError(
             f"{path} is not a run directory (no {MODEL_FILE}); pass a 'zoo train --out' folder"
         )
+    return path
+
+
+def load_run(path: str | Path) -> Run:
+    """Load a run directory; the model loads in Keras safe mode."""
+    path = require_run_dir(path)
     try:
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

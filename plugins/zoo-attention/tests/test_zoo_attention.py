@@ -1,0 +1,24 @@
+"""zoo-attention's own tests: the keras-zoo conformance kit, and the attention weights."""
+
+import numpy as np
+import pytest
+
+from zoo.testing import check_architecture
+
+
+@pytest.mark.parametrize("name", ["attention_bilstm", "transformer"])
+def test_conformance(name, tmp_path):
+    check_architecture(name, tmp_path)
+
+
+def test_attention_pooling_is_a_convex_combination_squashed_by_tanh():
+    import keras
+    from zoo_attention.layers import AttentionPooling
+
+    hidden = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
+    layer = AttentionPooling()
+    out = keras.ops.convert_to_numpy(layer(hidden))
+    w = keras.ops.convert_to_numpy(layer.w)
+    scores = np.tanh(hidden) @ w
+    alpha = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(out, np.tanh((alpha * hidden).sum(axis=1)), rtol=1e-5)
