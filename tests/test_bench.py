@@ -135,3 +135,37 @@ def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_pat
     assert resumed.returncode == 0, err
     assert err.count("skip:") == len(finished)
     assert len(read_results(results)) == 4
+
+
+def _register(name, builder):
+    get_registry().architectures[name] = ArchitectureSpec(name, builder, "test double")
+
+
+def test_wrong_output_shape_and_nan_loss_become_error_rows(reviews_csv, tmp_path):
+    import keras
+
+    from zoo.blocks import functional_model, token_input
+
+    def wrong_shape(input_spec, **hparams):
+        tokens = token_input(input_spec)
+        x = keras.layers.Embedding(input_spec.vocab_size, 4)(tokens)
+        x = keras.layers.GlobalAveragePooling1D()(x)
+        return functional_model(tokens, keras.layers.Dense(3, activation="softmax")(x), "wrong")
+
+    def diverging(input_spec, **hparams):
+        tokens = token_input(input_spec)
+        x = keras.layers.Embedding(input_spec.vocab_size, 4)(tokens)
+        x = keras.layers.GlobalAveragePooling1D()(x)
+        x = keras.layers.Dense(1)(x)
+        x = keras.layers.Lambda(lambda t: keras.ops.sigmoid(t * float("inf")))(x)
+        return functional_model(tokens, x, "diverging")
+
+    _register("wrong_shape", wrong_shape)
+    _register("diverging", diverging)
+    results = tmp_path / "results.csv"
+    models = ("wrong_shape", "diverging", "cnn1d")
+    rows = run_benchmark(plan(reviews_csv, results, models, epochs=2), report=lambda _: None)
+    assert [row["status"] for row in rows] == ["error", "error", "ok"]
+    assert "expected (None, 1)" in rows[0]["error"]
+    assert "NaN" in rows[1]["error"]
+    assert len(read_results(results)) == 3

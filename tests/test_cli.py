@@ -97,9 +97,27 @@ def test_train_predict_evaluate_end_to_end(reviews_csv, tmp_path):
         (["bench", "lstm", "--backends", "theano"], "--backends takes"),
         (["predict", "/no/run"], "not a run directory"),
         (["evaluate", "/no/run"], "not a run directory"),
+        (["bench", "cnn1d", "--config", "{bad_toml}"], "not valid TOML"),
+        (["bench", "cnn1d", "--results", "{foreign}"], "not a keras-zoo results file"),
+        (["bench", "cnn1d", "--data", "{csv}", "--text-column", "body"], "no column 'body'"),
+        (["bench", "cnn1d", "--data", "{csv}", "--embeddings", "{mixed}"], "mixes dimensions"),
+        (["train", "cnn1d", "--data", "{csv}", "--out", "{csv}"], "is a file"),
+        (["train", "cnn1d", "--epochs", "many", "--out", "x"], "'many' is not a valid integer"),
+        (["bench", "cnn1d", "--format", "xml"], "'xml' is not one of"),
+        (["new-plugin", "Bad-Name"], "lowercase identifier"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args, message):
+def test_bad_input_is_one_line_and_exit_2(args, message, reviews_csv, tmp_path):
+    files = {
+        "csv": reviews_csv,
+        "bad_toml": tmp_path / "bad.toml",
+        "foreign": tmp_path / "foreign.csv",
+        "mixed": tmp_path / "vectors.txt",
+    }
+    files["bad_toml"].write_text("[train\n")
+    files["foreign"].write_text("a,b\n1,2\n")
+    files["mixed"].write_text("great 1 2 3\nawful 1 2\n")
+    args = [arg.format(**files) for arg in args]
     result = zoo(*args, stdin="")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

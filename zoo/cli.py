@@ -54,8 +54,10 @@ def main() -> None:
     except click.ClickException as exc:
         if debug:
             raise
-        exc.show()
-        sys.exit(exc.exit_code)
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        _fail(f"{exc.format_message()}{hint}", exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except ZooError as exc:
