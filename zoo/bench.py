@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,8 +125,6 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _base_row(plan, spec, key, train, hparams, data, data_settings, environment) -> dict[str, Any]:
-    import json
-
     return {
         "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "model": spec.name,

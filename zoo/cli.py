@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -482,8 +483,8 @@ def train_command(name: str, out_dir: str, quiet: bool, **options) -> None:
         "architecture": name,
         "provider": f"{spec.provider} {spec.provider_version}".strip(),
         "hparams": hparams,
-        "data": {**data_settings.__dict__, "dataset": data_settings.dataset},
-        "train": train.__dict__,
+        "data": dataclasses.asdict(data_settings),
+        "train": dataclasses.asdict(train),
         "class_names": data.class_names,
         **describe_backend(),
     }
