@@ -128,3 +128,31 @@ def test_bad_input_is_one_line_and_exit_2(args, message, reviews_csv, tmp_path):
 def test_debug_shows_the_traceback():
     result = zoo("--debug", "info", "lstn")
     assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_backends_run_in_their_own_process_and_share_one_table(reviews_csv, tmp_path):
+    result = zoo(
+        "bench",
+        "cnn1d",
+        "--backends",
+        "tensorflow",
+        "--data",
+        str(reviews_csv),
+        "--max-tokens",
+        "200",
+        "--sequence-length",
+        "24",
+        "--epochs",
+        "2",
+        "--quiet",
+        "--set",
+        "embedding_dim=16",
+        "--results",
+        str(tmp_path / "r.csv"),
+        "--format",
+        "csv",
+    )
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.strip().splitlines()
+    assert header.startswith("model,params,test acc %")
+    assert row.startswith("cnn1d,") and ",tensorflow," in row
