@@ -106,12 +106,7 @@ def list_command(patterns: tuple[str, ...], exclude: tuple[str, ...], fmt: str) 
         }
         for name in names
     ]
-    if fmt == "json":
-        click.echo(json.dumps(items, indent=2))
-    else:
-        click.echo(
-            tabulate([list(i.values()) for i in items], headers=["name", "description", "provider"])
-        )
+    _print_items(items, fmt, ["name", "description", "provider"])
 
 
 @cli.command("info")
@@ -156,11 +151,14 @@ def plugins_command(fmt: str) -> None:
         }
         for r in records
     ]
+    _print_items(items, fmt, ["entry point", "distribution", "version", "provides", "status"])
+
+
+def _print_items(items: list[dict[str, Any]], fmt: str, headers: list[str]) -> None:
     if fmt == "json":
         click.echo(json.dumps(items, indent=2))
     else:
-        headers = ["entry point", "distribution", "version", "provides", "status"]
-        click.echo(tabulate([list(i.values()) for i in items], headers=headers))
+        click.echo(tabulate([list(item.values()) for item in items], headers=headers))
 
 
 @cli.command("new-plugin")

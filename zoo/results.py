@@ -50,29 +50,25 @@ COLUMNS = (
     "device",
     "command",
 )
-NUMERIC = {
-    "seed",
-    "params",
-    "test_accuracy",
-    "best_val_accuracy",
-    "epochs_run",
-    "train_seconds",
-    "first_step_seconds",
-    "seconds_per_epoch",
-    "train_samples_per_second",
-    "inference_samples_per_second",
-    "latency_ms",
-    "time_to_target_seconds",
-    "target_accuracy",
-    "train_size",
-    "val_size",
-    "test_size",
-    "max_tokens",
-    "sequence_length",
-    "batch_size",
-    "epochs",
-    "learning_rate",
+TEXT_COLUMNS = {
+    "timestamp",
+    "model",
+    "provider",
+    "config_hash",
+    "status",
+    "error",
+    "dataset",
+    "optimizer",
+    "precision",
+    "embeddings",
+    "hparams",
+    "backend",
+    "keras_version",
+    "framework_version",
+    "device",
+    "command",
 }
+NUMERIC = set(COLUMNS) - TEXT_COLUMNS
 
 
 def read_results(path: Path) -> list[dict[str, Any]]:
