@@ -42,11 +42,6 @@ def run_benchmark(
     rows: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Run every (model, seed) of ``plan``; finished rows are appended to ``rows`` as they come."""
-    import keras
-
-    from zoo.backend import describe_backend
-    from zoo.trainer import train_model
-
     rows = [] if rows is None else rows
     registry = get_registry()
     specs = [registry.architecture(name) for name in plan.models]
@@ -57,9 +52,17 @@ def run_benchmark(
     data = prepare_data(data_settings)
     for note in data.notes:
         report(f"note: {note}")
+    matrices: dict[str, Any] = {}
+    for spec in specs:
+        _embeddings(settings[spec.name], data, matrices, report)
+    # every check on user input is done: only now pay for importing Keras and its backend
+    import keras
+
+    from zoo.backend import describe_backend
+    from zoo.trainer import train_model
+
     environment = describe_backend()
     done = _recorded(plan.results_path) if plan.resume else {}
-    matrices: dict[str, Any] = {}
     for spec in specs:
         base = settings[spec.name]
         hparams = plan.config.hparams_for(spec)

@@ -503,6 +503,9 @@ def train_command(name: str, out_dir: str, quiet: bool, **options) -> None:
 @click.option("--backend", type=click.Choice(BACKENDS))
 def evaluate_command(run_dir, data_path, dataset, text_column, label_column, backend) -> None:
     """Accuracy of a saved run on the test split of its data (or of --data)."""
+    from zoo.runs import require_run_dir
+
+    require_run_dir(run_dir)
     select_backend(backend)
     import numpy as np
 
