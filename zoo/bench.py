@@ -52,9 +52,8 @@ def run_benchmark(
     data = prepare_data(data_settings)
     for note in data.notes:
         report(f"note: {note}")
-    matrices: dict[str, Any] = {}
-    for spec in specs:
-        _embeddings(settings[spec.name], data, matrices, report)
+    loaded: dict[str, Any] = {}
+    matrices = {spec.name: _embeddings(settings[spec.name], data, loaded, report) for spec in specs}
     # every check on user input is done: only now pay for importing Keras and its backend
     import keras
 
@@ -66,7 +65,7 @@ def run_benchmark(
     for spec in specs:
         base = settings[spec.name]
         hparams = plan.config.hparams_for(spec)
-        matrix = _embeddings(base, data, matrices, report)
+        matrix = matrices[spec.name]
         for offset in range(plan.seeds):
             train = dataclasses.replace(base, seed=base.seed + offset)
             key = config_hash(
