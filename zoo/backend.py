@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import platform
+
+from zoo.errors import ConfigError
 
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def select_backend(name: str | None) -> None:
-    """Choose the Keras backend; must run before Keras is imported."""
+    """Choose the Keras backend (must run before Keras is imported) and check it is installed."""
     if name:
         os.environ["KERAS_BACKEND"] = name
+    chosen = os.environ.get("KERAS_BACKEND")
+    if chosen in BACKENDS:
+        require_backend(chosen)
+
+
+def require_backend(name: str) -> None:
+    """Fail with one clear line when the framework behind backend ``name`` is missing."""
+    if importlib.util.find_spec(name) is None:
+        raise ConfigError(
+            f"the Keras backend '{name}' is not installed; pip install {name}, "
+            "or choose another backend"
+        )
 
 
 def describe_backend() -> dict[str, str]:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from zoo.config import ExperimentConfig, TrainSettings, config_hash
-from zoo.data.embeddings import load_embedding_matrix
+from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
 from zoo.data.prepare import DataSettings, PreparedData, prepare_data
-from zoo.errors import ZooError
+from zoo.errors import one_line
 from zoo.registry import get_registry
 from zoo.results import append_result, check_results_path, read_results
 
@@ -52,8 +52,13 @@ def run_benchmark(
     data = prepare_data(data_settings)
     for note in data.notes:
         report(f"note: {note}")
-    loaded: dict[str, Any] = {}
-    matrices = {spec.name: _embeddings(settings[spec.name], data, loaded, report) for spec in specs}
+    loaded: dict[str, EmbeddingMatrix] = {}
+    matrices = {spec.name: _embeddings(settings[spec.name], data, loaded) for spec in specs}
+    hparams_of = {
+        spec.name: plan.config.hparams_for(spec, _width(matrices[spec.name])) for spec in specs
+    }
+    for path, vectors in loaded.items():
+        report(f"embeddings: {vectors.coverage} in {Path(path).name}")
     # every check on user input is done: only now pay for importing Keras and its backend
     import keras
 
@@ -64,7 +69,7 @@ def run_benchmark(
     done = _recorded(plan.results_path) if plan.resume else {}
     for spec in specs:
         base = settings[spec.name]
-        hparams = plan.config.hparams_for(spec)
+        hparams = hparams_of[spec.name]
         matrix = matrices[spec.name]
         for offset in range(plan.seeds):
             train = dataclasses.replace(base, seed=base.seed + offset)
@@ -85,7 +90,7 @@ def run_benchmark(
                 result = train_model(spec, data, train, hparams, matrix, verbose=plan.verbose)
                 row.update(result.metrics, status="ok")
             except Exception as exc:  # one model's failure must not stop the others
-                row.update(status="error", error=_one_line(exc))
+                row.update(status="error", error=one_line(exc))
                 report(f"error: {spec.name} seed {train.seed}: {row['error']}")
             finally:
                 keras.backend.clear_session()
@@ -94,14 +99,19 @@ def run_benchmark(
     return rows
 
 
-def _embeddings(train: TrainSettings, data: PreparedData, cache: dict, report) -> Any:
+def _embeddings(train: TrainSettings, data: PreparedData, cache: dict[str, EmbeddingMatrix]) -> Any:
+    """The embedding matrix for ``train``'s vectors, each file read once."""
     if not train.embeddings:
         return None
     if train.embeddings not in cache:
-        loaded = load_embedding_matrix(train.embeddings, data.vectorizer.vocabulary)
-        report(f"embeddings: {loaded.coverage} in {Path(train.embeddings).name}")
-        cache[train.embeddings] = loaded.matrix
-    return cache[train.embeddings]
+        cache[train.embeddings] = load_embedding_matrix(
+            train.embeddings, data.vectorizer.vocabulary
+        )
+    return cache[train.embeddings].matrix
+
+
+def _width(matrix: Any) -> int | None:
+    return None if matrix is None else int(matrix.shape[1])
 
 
 def _recorded(path: Path) -> dict[tuple, dict[str, Any]]:
@@ -118,12 +128,6 @@ def _data_key(settings: DataSettings) -> dict[str, Any]:
 
 def _train_key(settings: TrainSettings) -> dict[str, Any]:
     return {k: v for k, v in dataclasses.asdict(settings).items() if k != "seed"}
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    message = text[0] if text else ""
-    return message if isinstance(exc, ZooError) else f"{type(exc).__name__}: {message}"
 
 
 def _base_row(plan, spec, key, train, hparams, data, data_settings, environment) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import click
 from tabulate import tabulate
 
 from zoo import __version__
-from zoo.backend import BACKENDS, select_backend
+from zoo.backend import BACKENDS, require_backend, select_backend
 from zoo.config import (
     LONGEST,
     OPTIMIZERS,
@@ -29,13 +29,32 @@ from zoo.config import (
     load_recipe,
     parse_assignment,
 )
-from zoo.errors import ConfigError, DatasetError, ZooError
-from zoo.registry import get_registry
+from zoo.errors import ConfigError, DatasetError, ZooError, one_line
+from zoo.registry import Registry, get_registry
 from zoo.table import FORMATS, render
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_RUNS_FAILED = 1
 EXIT_INTERRUPTED = 130
+
+
+_plugin_warnings: list[str] = []
+
+
+def _registry() -> Registry:
+    """The registry; a broken plugin's warning waits until the command has resolved its names.
+
+    A command that then fails prints only its own error line: when the user asked for the
+    broken plugin's architecture, that error already says what went wrong.
+    """
+    return get_registry(warn=_plugin_warnings.append)
+
+
+def _flush_plugin_warnings() -> None:
+    for line in _plugin_warnings:
+        click.echo(line, err=True)
+    _plugin_warnings.clear()
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -49,6 +68,7 @@ def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     try:
         cli.main(standalone_mode=False, prog_name="zoo")
+        _flush_plugin_warnings()
     except click.exceptions.Abort:
         click.echo("zoo: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -71,10 +91,8 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         _fail(
-            f"internal error: {type(exc).__name__}: {first} (run again with --debug "
-            "for the traceback)",
+            f"internal error: {one_line(exc)} (run again with --debug for the traceback)",
             EXIT_INTERNAL,
         )
 
@@ -95,7 +113,7 @@ def cli(debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def list_command(patterns: tuple[str, ...], exclude: tuple[str, ...], fmt: str) -> None:
     """List registered architectures (optionally matching shell wildcards)."""
-    registry = get_registry()
+    registry = _registry()
     names = registry.match(patterns or None, exclude or None)
     items = [
         {
@@ -114,7 +132,8 @@ def list_command(patterns: tuple[str, ...], exclude: tuple[str, ...], fmt: str) 
 @click.option("--backend", type=click.Choice(BACKENDS), help="Keras backend for the summary.")
 def info_command(name: str, backend: str | None) -> None:
     """Show an architecture's hyperparameters, reference, provider and Keras summary."""
-    spec = get_registry().architecture(name)
+    spec = _registry().architecture(name)
+    _flush_plugin_warnings()
     click.echo(f"{spec.name}: {spec.description}")
     click.echo(f"provider:  {spec.provider} {spec.provider_version}")
     click.echo(f"reference: {spec.reference or '-'}")
@@ -140,7 +159,7 @@ def info_command(name: str, backend: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def plugins_command(fmt: str) -> None:
     """Show each loaded plugin: distribution, version, what it provides, status."""
-    records = get_registry().plugins
+    records = _registry().plugins
     items = [
         {
             "entry_point": r.entry_point,
@@ -347,7 +366,8 @@ def bench_command(
     """Train and compare models on the same data: zoo bench cnn1d bilstm 'cnn*'."""
     if not names:
         raise ConfigError("name at least one architecture or wildcard, e.g. zoo bench cnn1d bilstm")
-    models = get_registry().select(names)
+    models = _registry().select(names)
+    _flush_plugin_warnings()
     if backends:
         _bench_backends(backends, fmt)
         return
@@ -375,6 +395,13 @@ def bench_command(
         _emit(rows, fmt, rows_out)
         sys.exit(EXIT_INTERRUPTED)
     _emit(rows, fmt, rows_out)
+    failed = [row for row in rows if row.get("status") == "error"]
+    if failed:
+        _fail(
+            f"{len(failed)} of {len(rows)} run(s) failed, first {failed[0]['model']}: "
+            f"{failed[0]['error']}; the error rows are in {results_path}",
+            EXIT_RUNS_FAILED,
+        )
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, rows_out: str | None) -> None:
@@ -391,9 +418,12 @@ def _bench_backends(backends: str, fmt: str) -> None:
         raise ConfigError(
             f"--backends takes a comma list of {', '.join(BACKENDS)}, got {backends!r}"
         )
+    for backend in chosen:
+        require_backend(backend)
     argv = _without_option(sys.argv[1:], "--backends")
     argv = _without_option(argv, "--format")
     rows: list[dict[str, Any]] = []
+    failed: list[str] = []
     try:
         for backend in chosen:
             with tempfile.TemporaryDirectory() as tmp:
@@ -416,10 +446,12 @@ def _bench_backends(backends: str, fmt: str) -> None:
                 if code == EXIT_INTERRUPTED:
                     raise KeyboardInterrupt
                 if code != 0:
-                    click.echo(f"zoo: warning: the {backend} run exited with code {code}", err=True)
+                    failed.append(f"{backend} (exit code {code})")
     finally:
         if rows:
             click.echo(render(rows, fmt))
+    if failed:
+        _fail(f"the runs under {', '.join(failed)} did not all succeed", EXIT_RUNS_FAILED)
 
 
 def _without_option(argv: list[str], name: str) -> list[str]:
@@ -452,7 +484,8 @@ def train_command(name: str, out_dir: str, quiet: bool, **options) -> None:
     """Train one architecture and save the run to --out."""
     from zoo.runs import check_output_dir
 
-    spec = get_registry().architecture(name)
+    spec = _registry().architecture(name)
+    _flush_plugin_warnings()
     config = build_config(options)
     config.check_hparams([spec])
     out = Path(out_dir)
@@ -461,7 +494,6 @@ def train_command(name: str, out_dir: str, quiet: bool, **options) -> None:
     from zoo.backend import describe_backend
     from zoo.data.prepare import prepare_data
     from zoo.runs import save_run
-    from zoo.trainer import train_model
 
     data_settings = config.data_settings()
     train = config.train_settings(name)
@@ -474,8 +506,11 @@ def train_command(name: str, out_dir: str, quiet: bool, **options) -> None:
         from zoo.data.embeddings import load_embedding_matrix
 
         loaded = load_embedding_matrix(train.embeddings, data.vectorizer.vocabulary)
-        click.echo(f"embeddings: {loaded.coverage}", err=True)
         matrix = loaded.matrix
+        hparams = config.hparams_for(spec, matrix.shape[1])
+        click.echo(f"embeddings: {loaded.coverage}", err=True)
+    from zoo.trainer import train_model  # imports Keras: every input check is done
+
     result = train_model(spec, data, train, hparams, matrix, verbose=0 if quiet else "auto")
     resolved = {
         "architecture": name,
@@ -513,6 +548,7 @@ def evaluate_command(run_dir, data_path, dataset, text_column, label_column, bac
     from zoo.runs import load_run
     from zoo.trainer import predict_labels
 
+    _registry()  # plugins load here, so their warnings wait for the command's outcome
     run = load_run(run_dir)
     recorded = run.config.get("data", {})
     path = data_path or recorded.get("path")
@@ -522,7 +558,7 @@ def evaluate_command(run_dir, data_path, dataset, text_column, label_column, bac
         text_column or recorded.get("text_column"),
         label_column or recorded.get("label_column"),
     )
-    loaded = get_registry().dataset(name).loader(options)
+    loaded = _registry().dataset(name).loader(options)
     texts, labels = loaded.test_texts, loaded.test_labels
     if not texts:
         raise DatasetError(f"{name} has no test split to evaluate on")
@@ -565,6 +601,7 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
     from zoo.runs import load_run
     from zoo.trainer import predict_labels
 
+    _registry()  # plugins load here, so their warnings wait for the command's outcome
     run = load_run(run_dir)
     probabilities = np.asarray(run.model.predict(run.vectorizer.encode(items), verbose=0))
     labels = predict_labels(probabilities)

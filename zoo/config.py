@@ -37,6 +37,7 @@ except ModuleNotFoundError:  # Python 3.10
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 LONGEST = "longest"
+EMBEDDING_DIM = "embedding_dim"
 _FIELD_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
 
 
@@ -106,12 +107,28 @@ class ExperimentConfig:
         settings.check()
         return settings
 
-    def hparams_for(self, spec: ArchitectureSpec) -> dict[str, Any]:
-        """Resolved hyperparameters: global values the architecture has, then its own table."""
+    def hparams_for(
+        self, spec: ArchitectureSpec, embedding_width: int | None = None
+    ) -> dict[str, Any]:
+        """Resolved hyperparameters: global values the architecture has, then its own table.
+
+        Pretrained vectors of ``embedding_width`` set ``embedding_dim``; a different value
+        chosen by the user is an error rather than silently ignored.
+        """
         shared = {
             k: v for k, v in self.hparams.items() if not isinstance(v, dict) and k in spec.hparams
         }
-        return spec.resolve({**shared, **self.hparams.get(spec.name, {})})
+        chosen = {**shared, **self.hparams.get(spec.name, {})}
+        resolved = spec.resolve(chosen)
+        if embedding_width is None or EMBEDDING_DIM not in resolved:
+            return resolved
+        if EMBEDDING_DIM in chosen and resolved[EMBEDDING_DIM] != embedding_width:
+            raise ConfigError(
+                f"the pretrained vectors have {embedding_width} dimensions but '{spec.name}' "
+                f"has {EMBEDDING_DIM}={resolved[EMBEDDING_DIM]}; set "
+                f"{EMBEDDING_DIM}={embedding_width} or leave it unset"
+            )
+        return {**resolved, EMBEDDING_DIM: embedding_width}
 
     def check_hparams(self, specs: list[ArchitectureSpec]) -> None:
         """Every global hyperparameter must belong to one of ``specs`` at least."""

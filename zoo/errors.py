@@ -44,3 +44,12 @@ class ResultsFileError(ZooError):
 
 class TrainingError(ZooError):
     """Training could not go on (for example, the loss became NaN)."""
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message, led by its type unless it is one of ours."""
+    lines = str(exc).strip().splitlines()
+    message = lines[0] if lines else ""
+    if isinstance(exc, ZooError):
+        return message
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

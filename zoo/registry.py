@@ -25,6 +25,7 @@ from zoo.errors import (
     PluginError,
     UnknownArchitectureError,
     UnknownDatasetError,
+    one_line,
 )
 from zoo.spec import ArchitectureSpec, suggestion
 
@@ -59,12 +60,21 @@ class Registry:
     plugins: list[PluginRecord] = field(default_factory=list)
 
     def architecture(self, name: str) -> ArchitectureSpec:
-        if name not in self.architectures:
-            raise UnknownArchitectureError(
-                f"unknown architecture '{name}'{suggestion(name, self.architectures)}; "
-                "run 'zoo list' to see the registered ones"
-            )
-        return self.architectures[name]
+        if name in self.architectures:
+            return self.architectures[name]
+        failed = [record for record in self.plugins if record.error]
+        for record in failed:
+            if record.entry_point == name:
+                raise PluginError(
+                    f"architecture '{name}' is unavailable: its plugin ({record.distribution} "
+                    f"{record.version}) failed to load: {record.error}; fix or reinstall "
+                    f"{record.distribution}"
+                )
+        broken = f"; {len(failed)} plugin(s) failed to load, see 'zoo plugins'" if failed else ""
+        raise UnknownArchitectureError(
+            f"unknown architecture '{name}'{suggestion(name, self.architectures)}; "
+            f"run 'zoo list' to see the registered ones{broken}"
+        )
 
     def dataset(self, name: str) -> DatasetSpec:
         if name not in self.datasets:
@@ -168,7 +178,7 @@ def load_registry(
         try:
             _load_one(pm, ep, record, registry)
         except Exception as exc:  # a plugin may fail in any way; record it and go on
-            record.error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+            record.error = one_line(exc)
             record.architectures.clear()
             record.datasets.clear()
             message = (
@@ -211,11 +221,11 @@ def _load_one(
 _registry: Registry | None = None
 
 
-def get_registry() -> Registry:
-    """The process-wide registry, loaded on first use."""
+def get_registry(warn: Callable[[str], None] | None = None) -> Registry:
+    """The process-wide registry, loaded on first use (``warn`` gets that load's warnings)."""
     global _registry
     if _registry is None:
-        _registry = load_registry()
+        _registry = load_registry(warn=warn)
     return _registry
 
 

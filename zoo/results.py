@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zoo.errors import ResultsFileError
+from zoo.paths import check_can_create
 
 COLUMNS = (
     "timestamp",
@@ -112,19 +113,25 @@ def _parse(key: str, value: str) -> Any:
 def append_result(path: Path, row: dict[str, Any]) -> None:
     """Add ``row``: the whole file is written beside the old one and renamed over it."""
     rows = [*read_results(path), row]
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(partial, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            for item in rows:
-                writer.writerow({key: _format(item.get(key)) for key in COLUMNS})
-            handle.flush()
-            os.fsync(handle.fileno())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_rows(partial, rows)
         os.replace(partial, path)
+    except OSError as exc:
+        raise ResultsFileError(f"cannot write results file {path}: {exc.strerror or exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _write_rows(partial: Path, rows: list[dict[str, Any]]) -> None:
+    with open(partial, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for item in rows:
+            writer.writerow({key: _format(item.get(key)) for key in COLUMNS})
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _format(value: Any) -> Any:
@@ -136,8 +143,6 @@ def _format(value: Any) -> Any:
 def check_results_path(path: Path) -> None:
     """Fail early on a results file that is not ours or that cannot be written."""
     read_results(path)
-    probe = path.parent if str(path.parent) else Path(".")
-    while not probe.exists():
-        probe = probe.parent
-    if not os.access(probe, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    check_can_create(path, "--results")
+    if path.exists() and not os.access(path, os.W_OK):
         raise ResultsFileError(f"cannot write results file {path}; pass a writable --results")

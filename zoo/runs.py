@@ -11,12 +11,14 @@ import math
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zoo.data.text import Vectorizer
-from zoo.errors import ConfigError, DatasetError
+from zoo.errors import ConfigError, DatasetError, one_line
+from zoo.paths import check_can_create
 
 MODEL_FILE = "model.keras"
 VECTORIZER_FILE = "vectorizer.json"
@@ -29,12 +31,7 @@ def check_output_dir(out: Path) -> None:
     """Refuse a folder that already holds files, or one that cannot be created."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"{out} already exists and is not empty; choose another --out")
-    parent = out.parent if out.parent != Path("") else Path(".")
-    probe = parent
-    while not probe.exists():
-        probe = probe.parent
-    if not os.access(probe, os.W_OK):
-        raise ConfigError(f"cannot write to {probe}; choose a writable --out")
+    check_can_create(out, "--out")
 
 
 def save_run(
@@ -47,8 +44,11 @@ def save_run(
 ) -> None:
     """Write every file of a run into ``out`` at once."""
     check_output_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise ConfigError(f"cannot create {out}: {exc.strerror or exc}") from exc
     try:
         model.save(staging / MODEL_FILE)
         vectorizer.save(staging / VECTORIZER_FILE)
@@ -61,8 +61,10 @@ def save_run(
         if out.exists():
             out.rmdir()
         os.replace(staging, out)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise ConfigError(f"cannot write the run to {out}: {exc.strerror or exc}") from exc
         raise
 
 
@@ -109,11 +111,14 @@ def load_run(path: str | Path) -> Run:
     except (OSError, ValueError) as exc:
         raise DatasetError(f"cannot read {path / CONFIG_FILE}: {exc}") from exc
     vectorizer = Vectorizer.load(path / VECTORIZER_FILE)
+    if not zipfile.is_zipfile(path / MODEL_FILE):
+        raise DatasetError(
+            f"{path / MODEL_FILE} is damaged (not a .keras zip archive); train the run again"
+        )
     try:
         model = load_keras_model(path / MODEL_FILE, config.get("architecture"))
     except Exception as exc:  # Keras raises many types for a bad file
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatasetError(f"cannot load {path / MODEL_FILE}: {first}") from exc
+        raise DatasetError(f"cannot load {path / MODEL_FILE}: {one_line(exc)}") from exc
     return Run(path, model, vectorizer, config)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from zoo.config import TrainSettings
 from zoo.data.prepare import PreparedData
-from zoo.errors import TrainingError
+from zoo.errors import PluginError, TrainingError, ZooError, one_line
 from zoo.spec import ArchitectureSpec, InputSpec
 
 LATENCY_REPEATS = 20
@@ -69,7 +69,7 @@ def train_model(
     previous_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(settings.precision)
     try:
-        model = spec.builder(input_spec_for(data, settings, embedding_matrix), **hparams)
+        model = _build(spec, input_spec_for(data, settings, embedding_matrix), hparams)
         _check_output(model, spec.name, data.num_classes)
         compile_model(model, settings, data.num_classes)
         clock = _Clock(settings.target_accuracy)
@@ -105,6 +105,20 @@ def train_model(
         return TrainResult(model, {k: [float(v) for v in vs] for k, vs in history.items()}, metrics)
     finally:
         keras.mixed_precision.set_global_policy(previous_policy)
+
+
+def _build(spec: ArchitectureSpec, input_spec: InputSpec, hparams: dict[str, Any]) -> Any:
+    """Call the plugin's builder; its failure names the plugin instead of looking like ours."""
+    try:
+        return spec.builder(input_spec, **hparams)
+    except ZooError:
+        raise
+    except Exception as exc:  # a plugin's builder may fail in any way
+        provider = f"{spec.provider} {spec.provider_version}".strip() or "its plugin"
+        raise PluginError(
+            f"architecture '{spec.name}' ({provider}) failed to build: {one_line(exc)}; "
+            f"check its hyperparameters with 'zoo info {spec.name}' or report it to its author"
+        ) from exc
 
 
 def _check_output(model: Any, name: str, num_classes: int) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from zoo.data.dataset import TextDataset
-from zoo.errors import DatasetError
+from zoo.errors import DatasetError, one_line
 
 TEXT_COLUMNS = ("text", "review", "sentence", "content", "body")
 LABEL_COLUMNS = ("label", "sentiment", "target", "class", "category")
@@ -61,8 +61,7 @@ def read_table(
     except pd.errors.EmptyDataError as exc:
         raise DatasetError(f"{path} is empty") from exc
     except (pd.errors.ParserError, ValueError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatasetError(f"cannot parse {path}: {first}") from exc
+        raise DatasetError(f"cannot parse {path}: {one_line(exc)}") from exc
     text_col = _pick_column(frame, text_column, TEXT_COLUMNS, "text", path)
     label_col = _pick_column(frame, label_column, LABEL_COLUMNS, "label", path)
     if "split" in frame.columns:

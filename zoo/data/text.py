@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.errors import ConfigError, DatasetError
+from zoo.errors import ConfigError, DatasetError, ZooError, one_line
 
 PAD, OOV = "", "[UNK]"
 TRUNCATE_SIDES = ("start", "end")
@@ -105,8 +105,11 @@ class Vectorizer:
     def load(cls, path: str | Path) -> Vectorizer:
         try:
             return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise DatasetError(f"cannot read vectorizer {path}: {exc}") from exc
+        except (OSError, ValueError, KeyError, TypeError, ZooError) as exc:
+            raise DatasetError(
+                f"cannot read vectorizer {path} ({one_line(exc)}); "
+                "the run is damaged, train it again"
+            ) from exc
 
 
 def check_settings(max_tokens: int, sequence_length: int | None, truncate: str) -> None:
