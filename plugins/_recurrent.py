@@ -6,7 +6,7 @@ from typing import Any
 
 from zoo import HParam, InputSpec
 
-EMBEDDING_DIM = HParam(128, "width of the word embedding (ignored with --embeddings)", 1)
+EMBEDDING_DIM = HParam(128, "width of the word embedding (pretrained vectors set it)", 1)
 EMBEDDING_DROPOUT = HParam(0.0, "dropout between the embedding and the LSTM (tutorial)", 0.0, 0.99)
 INPUT_DROPOUT = HParam(0.0, "LSTM dropout on its inputs (tutorial's dropout=)", 0.0, 0.99)
 RECURRENT_DROPOUT = HParam(

@@ -11,7 +11,7 @@ import pytest
 
 from tests.clirun import start_zoo
 from zoo import ArchitectureSpec
-from zoo.bench import BenchPlan, run_benchmark
+from zoo.bench import BenchPlan, run_benchmark, slow_path_note
 from zoo.cli import build_config
 from zoo.registry import get_registry
 from zoo.results import COLUMNS, read_results
@@ -161,3 +161,10 @@ def test_wrong_output_shape_and_nan_loss_become_error_rows(reviews_csv, tmp_path
     assert "expected (None, 1)" in rows[0]["error"]
     assert "NaN" in rows[1]["error"]
     assert len(read_results(results)) == 3
+
+
+def test_recurrent_dropout_on_a_gpu_is_called_out():
+    note = slow_path_note("bilstm", {"recurrent_dropout": 0.2}, "NVIDIA H100 80GB HBM3")
+    assert note is not None and "bilstm.recurrent_dropout=0" in note
+    assert slow_path_note("bilstm", {"recurrent_dropout": 0.2}, "cpu (x86_64, 2 cores)") is None
+    assert slow_path_note("bilstm", {"recurrent_dropout": 0.0}, "NVIDIA H100 80GB HBM3") is None

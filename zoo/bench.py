@@ -66,6 +66,10 @@ def run_benchmark(
     from zoo.trainer import train_model
 
     environment = describe_backend()
+    for spec in specs:
+        note = slow_path_note(spec.name, hparams_of[spec.name], environment["device"])
+        if note:
+            report(f"note: {note}")
     done = _recorded(plan.results_path) if plan.resume else {}
     for spec in specs:
         base = settings[spec.name]
@@ -108,6 +112,17 @@ def _embeddings(train: TrainSettings, data: PreparedData, cache: dict[str, Embed
             train.embeddings, data.vectorizer.vocabulary
         )
     return cache[train.embeddings].matrix
+
+
+def slow_path_note(name: str, hparams: dict[str, Any], device: str) -> str | None:
+    """A warning when ``hparams`` take a recurrent model off cuDNN on a GPU, else None."""
+    rate = hparams.get("recurrent_dropout", 0)
+    if not rate or device.startswith("cpu"):
+        return None
+    return (
+        f"{name}: recurrent_dropout={rate} takes its LSTM off cuDNN, which can make it 10 times "
+        f"slower or more on this GPU; set {name}.recurrent_dropout=0 for the fast path"
+    )
 
 
 def _width(matrix: Any) -> int | None:
