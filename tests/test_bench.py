@@ -127,6 +127,7 @@ def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_pat
     complete = read_results(results)
     assert sorted(row["seed"] for row in complete) == [0, 1, 2, 3]
     assert complete[: len(finished)] == finished  # finished runs are kept, not repeated
+    assert not list(tmp_path.glob(".results.csv.*.tmp"))
 
 
 def _register(name, builder):

@@ -122,6 +122,25 @@ def append_result(path: Path, row: dict[str, Any]) -> None:
         raise ResultsFileError(f"cannot write results file {path}: {exc.strerror or exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
+    _remove_orphans(path)
+
+
+def _remove_orphans(path: Path) -> None:
+    """Delete partial files left beside ``path`` by writers that were killed mid-write."""
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = orphan.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+        if pid.isdigit() and not _running(int(pid)):
+            orphan.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else, or the platform cannot tell
+        return True
+    return True
 
 
 def _write_rows(partial: Path, rows: list[dict[str, Any]]) -> None:
