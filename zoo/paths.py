@@ -1,9 +1,11 @@
-"""Where keras-zoo keeps downloads and caches."""
+"""Where keras-zoo keeps downloads and caches, and whether an output path can be created."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from zoo.errors import ConfigError
 
 CACHE_ENV = "ZOO_CACHE_DIR"
 
@@ -18,8 +20,6 @@ def cache_dir() -> Path:
 
 def check_can_create(path: Path, option: str) -> None:
     """Fail unless ``path`` could be created: its nearest existing ancestor is a writable folder."""
-    from zoo.errors import ConfigError
-
     probe = path.absolute().parent
     while not probe.exists():
         probe = probe.parent
