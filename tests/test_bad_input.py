@@ -18,6 +18,7 @@ import pytest
 
 from tests.clirun import run_zoo, zoo_env
 from tests.conftest import write_reviews_csv
+from tests.fakedist import write_dist_info
 from zoo.data.text import Vectorizer
 from zoo.results import COLUMNS
 
@@ -170,18 +171,6 @@ CATALOGUE = {
 JAX_INSTALLED = importlib.util.find_spec("jax") is not None
 
 
-def _install(site: Path, distribution: str, entry_points: str, files: dict[str, str]) -> Path:
-    """What 'pip install' leaves on the path: modules and a dist-info with entry points."""
-    for name, text in files.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text)
-    info = site / f"{distribution.replace('-', '_')}-0.1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: 0.1.0\n")
-    (info / "entry_points.txt").write_text(f"[keras_zoo]\n{entry_points}\n")
-    return site
-
-
 def _write_inputs(root: Path) -> dict[str, Path]:
     files = {
         "root": root,
@@ -228,11 +217,13 @@ def _write_inputs(root: Path) -> dict[str, Path]:
 
 
 def _plugin_path(kind: str | None, site: Path) -> dict[str, str]:
-    if kind == "faulty":
-        _install(site, "zoo-faulty", "faulty = zoo_faulty", {"zoo_faulty.py": FAULTY_PLUGIN})
-    elif kind == "broken":
-        _install(site, "zoo-broken", "broken = zoo_broken", {"zoo_broken.py": "import nowhere\n"})
-    return {"PYTHONPATH": str(site)} if kind else {}
+    if kind is None:
+        return {}
+    module = {"faulty": FAULTY_PLUGIN, "broken": "import nowhere\n"}[kind]
+    site.mkdir(parents=True, exist_ok=True)
+    (site / f"zoo_{kind}.py").write_text(module)
+    write_dist_info(site, f"zoo-{kind}", "0.1.0", f"{kind} = zoo_{kind}")
+    return {"PYTHONPATH": str(site)}
 
 
 def _snapshot(root: Path) -> dict[str, str]:

@@ -10,6 +10,7 @@ import textwrap
 import pytest
 
 import zoo
+from tests.fakedist import write_dist_info
 from zoo.registry import get_registry, load_registry, reset_registry
 
 GOOD = """
@@ -48,10 +49,7 @@ def install(tmp_path, monkeypatch):
     def _install(dist: str, module: str, source: str, entry: str = "main") -> None:
         monkeypatch.delitem(sys.modules, module, raising=False)
         (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
-        info = tmp_path / f"{dist.replace('-', '_')}-1.2.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2\n")
-        (info / "entry_points.txt").write_text(f"[keras_zoo]\n{entry} = {module}\n")
+        write_dist_info(tmp_path, dist, "1.2", f"{entry} = {module}")
         importlib.invalidate_caches()
         reset_registry()
 

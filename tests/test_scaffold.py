@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tests.fakedist import write_dist_info
 from zoo import ConfigError
 from zoo.scaffold import create_plugin
 
@@ -15,10 +16,7 @@ def test_new_plugin_passes_its_own_tests(tmp_path):
     assert root.name == "zoo-bag-net"
     assert (root / "pyproject.toml").read_text().count('bag_net = "zoo_bag_net"') == 1
     # what 'pip install -e' would add: the package on the path and its entry point metadata
-    info = root / "zoo_bag_net-0.1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zoo-bag-net\nVersion: 0.1.0\n")
-    (info / "entry_points.txt").write_text("[keras_zoo]\nbag_net = zoo_bag_net\n")
+    write_dist_info(root, "zoo-bag-net", "0.1.0", "bag_net = zoo_bag_net")
     env = {**os.environ, "PYTHONPATH": str(root), "TF_CPP_MIN_LOG_LEVEL": "2"}
     listed = subprocess.run(
         [sys.executable, "-m", "zoo", "list", "bag_net"], env=env, capture_output=True, text=True
