@@ -24,15 +24,33 @@ def make_review(rng: random.Random, positive: bool, length: int = 12) -> str:
     return " ".join(words).capitalize() + ". <br /><br />The end!"
 
 
-def write_reviews_csv(path: Path, n_train: int = 200, n_test: int = 100, seed: int = 0) -> Path:
-    """An IMDB-shaped CSV (text,label,split) with a learnable signal."""
+def write_reviews_csv(
+    path: Path,
+    n_train: int = 200,
+    n_test: int = 100,
+    seed: int = 0,
+    split_column: bool = True,
+    flip_every: int = 0,
+) -> Path:
+    """An IMDB-shaped CSV (text,label,split) with a learnable signal.
+
+    ``flip_every=k`` gives every k-th row a wrong label, so no model can score 100 %; without
+    ``split_column`` the file has no split and the rows are train then test rows.
+    """
     rng = random.Random(seed)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["text", "label", "split"])
+        writer.writerow(["text", "label", "split"][: 3 if split_column else 2])
+        number = 0
         for split, count in (("train", n_train), ("test", n_test)):
             for i in range(count):
-                writer.writerow([make_review(rng, i % 2 == 1), i % 2, split])
+                number += 1
+                label = i % 2
+                if flip_every and number % flip_every == 0:
+                    label = 1 - label
+                writer.writerow(
+                    [make_review(rng, i % 2 == 1), label, split][: 3 if split_column else 2]
+                )
     return path
 
 

@@ -8,6 +8,7 @@ from zoo.testing import check_architecture
 BUILTINS = {"lstm", "bilstm", "stacked_bilstm", "cnn1d", "cnn_lstm"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", zoo.list_architectures())
 def test_architecture_conforms(name, tmp_path):
     check_architecture(name, tmp_path)

@@ -113,6 +113,12 @@ CATALOGUE = {
     "data wrong column": Case(
         ["bench", "cnn1d", "--data", "{csv}", "--text-column", "body"], "no column 'body'"
     ),
+    "data given twice": Case(
+        ["bench", "cnn1d", "--data", "{csv}", "--data", "{tiny}"], "'--data': given 2 times"
+    ),
+    "data too small": Case(
+        ["train", "cnn1d", "--data", "{tiny}", "--out", "run"], "too few for a validation split"
+    ),
     # embeddings
     "embeddings missing": Case(
         ["bench", "cnn1d", "--data", "{csv}", "--embeddings", "{missing}.txt"],
@@ -169,6 +175,7 @@ CATALOGUE = {
 }
 
 JAX_INSTALLED = importlib.util.find_spec("jax") is not None
+pytestmark = pytest.mark.slow  # every case is a subprocess
 
 
 def _write_inputs(root: Path) -> dict[str, Path]:
@@ -183,6 +190,7 @@ def _write_inputs(root: Path) -> dict[str, Path]:
         "corrupt": root / "corrupt.csv.gz",
         "latin": root / "latin.csv",
         "one_class": root / "one_class.csv",
+        "tiny": root / "tiny.csv",
         "mixed": root / "mixed.txt",
         "vectors": root / "vectors.txt",
         "foreign": root / "foreign.csv",
@@ -198,6 +206,7 @@ def _write_inputs(root: Path) -> dict[str, Path]:
     files["corrupt"].write_bytes(b"\x1f\x8b\x08\x00 not really gzip" * 8)
     files["latin"].write_bytes("text,label,split\nsch\xf6n,1,train\n".encode("latin-1"))
     files["one_class"].write_text("text,label\ngood,1\nfine,1\n")
+    files["tiny"].write_text("text,label\ngood,1\nbad,0\nfine,1\nawful,0\n")
     files["mixed"].write_text("great 1 2 3\nawful 1 2\n")
     files["vectors"].write_text("great 1 2 3\nawful 4 5 6\n")
     files["foreign"].write_text("a,b\n1,2\n")

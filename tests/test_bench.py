@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
 import time
@@ -10,19 +11,22 @@ from pathlib import Path
 import pytest
 
 from tests.clirun import start_zoo
+from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec
 from zoo.bench import BenchPlan, run_benchmark, slow_path_note
-from zoo.cli import build_config
+from zoo.config import assemble_config
 from zoo.registry import get_registry
 from zoo.results import COLUMNS, read_results
 from zoo.table import HEADERS, render
+
+pytestmark = pytest.mark.slow  # every test but the last trains models
 
 TINY = ["embedding_dim=16", "cnn1d.filters=16", "cnn1d.dense_units=16", "lstm.units=8"]
 
 
 def plan(reviews_csv: Path, results: Path, models=("cnn1d",), **flags) -> BenchPlan:
     options = {
-        "data_path": str(reviews_csv),
+        "path": str(reviews_csv),
         "max_tokens": 200,
         "sequence_length": "24",
         "epochs": 8,
@@ -30,7 +34,7 @@ def plan(reviews_csv: Path, results: Path, models=("cnn1d",), **flags) -> BenchP
         "assignments": TINY,
         **flags,
     }
-    return BenchPlan(list(models), build_config(options), results, verbose=0)
+    return BenchPlan(list(models), assemble_config(**options), results, verbose=0)
 
 
 def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
@@ -40,7 +44,7 @@ def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
     assert all(row["test_accuracy"] > 0.8 for row in rows)
     table = render(rows)
     for header in HEADERS.values():
-        if header != "error":
+        if header not in ("error", "provider"):  # shown only for failures and plugins
             assert header in table
     recorded = read_results(results)
     assert len(recorded) == 2
@@ -79,9 +83,9 @@ def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
 
 
 def test_time_to_target_is_reported(reviews_csv, tmp_path):
-    config = plan(reviews_csv, tmp_path / "r.csv")
-    config.config = config.config.merged(build_config({"assignments": []}, target_accuracy=0.55))
-    rows = run_benchmark(config, report=lambda _: None)
+    rows = run_benchmark(
+        plan(reviews_csv, tmp_path / "r.csv", target_accuracy=0.55), report=lambda _: None
+    )
     assert rows[0]["time_to_target_seconds"] is not None
 
 
@@ -169,3 +173,42 @@ def test_recurrent_dropout_on_a_gpu_is_called_out():
     assert note is not None and "bilstm.recurrent_dropout=0" in note
     assert slow_path_note("bilstm", {"recurrent_dropout": 0.2}, "cpu (x86_64, 2 cores)") is None
     assert slow_path_note("bilstm", {"recurrent_dropout": 0.0}, "NVIDIA H100 80GB HBM3") is None
+
+
+def _skips(messages: list[str]) -> int:
+    return sum(message.startswith("skip:") for message in messages)
+
+
+def test_resume_never_reuses_rows_of_other_data(reviews_csv, tmp_path):
+    results = tmp_path / "results.csv"
+    run_benchmark(plan(reviews_csv, results, epochs=1), report=lambda _: None)
+    other = write_reviews_csv(tmp_path / "other.csv", seed=1)
+    messages: list[str] = []
+    resumed = plan(other, results, epochs=1)
+    resumed.resume = True
+    rows = run_benchmark(resumed, report=messages.append)
+    assert _skips(messages) == 0
+    first, second = read_results(results)
+    assert first["data_fingerprint"] != second["data_fingerprint"] == rows[0]["data_fingerprint"]
+    assert (second["label_column"], second["num_classes"]) == ("label", 2)
+    again = plan(other, results, epochs=1)
+    again.resume = True
+    messages.clear()
+    run_benchmark(again, report=messages.append)
+    assert _skips(messages) == 1
+
+
+def test_resume_reruns_a_new_version_of_the_plugin(reviews_csv, tmp_path):
+    results = tmp_path / "results.csv"
+    run_benchmark(plan(reviews_csv, results, epochs=1), report=lambda _: None)
+    registry = get_registry()
+    registry.architectures["cnn1d"] = dataclasses.replace(
+        registry.architectures["cnn1d"], provider_version="9.9.9"
+    )
+    messages: list[str] = []
+    resumed = plan(reviews_csv, results, epochs=1)
+    resumed.resume = True
+    rows = run_benchmark(resumed, report=messages.append)
+    assert _skips(messages) == 0
+    assert rows[0]["provider"] == "keras-zoo 9.9.9"
+    assert rows[0]["config_hash"] != read_results(results)[0]["config_hash"]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
+import pytest
+
 from tests.clirun import run_zoo
+from tests.conftest import write_reviews_csv
+from zoo.backend import START_UP_NOISE
+
+pytestmark = pytest.mark.slow  # subprocesses that import Keras and train
 
 
 def test_version_and_list_json():
@@ -98,3 +106,63 @@ def test_backends_run_in_their_own_process_and_share_one_table(reviews_csv, tmp_
     header, row = result.stdout.strip().splitlines()
     assert header.startswith("model,params,test acc %")
     assert row.startswith("cnn1d,") and ",tensorflow," in row
+
+
+TOY = ["--max-tokens", "200", "--sequence-length", "24", "--set", "embedding_dim=16"]
+
+
+def test_bench_stdout_is_exactly_the_json_and_stderr_has_no_framework_noise(reviews_csv, tmp_path):
+    results = tmp_path / "r.csv"
+    args = ["bench", "cnn1d", "--data", str(reviews_csv), *TOY, "--epochs", "2"]
+    result = run_zoo(*args, "--results", str(results), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["model"] == "cnn1d"  # Keras's progress went to stderr
+    assert "Epoch 1/2" in result.stderr
+    assert f"zoo: 1 row(s) in {results}" in result.stderr
+    noise = [line for line in result.stderr.splitlines() if START_UP_NOISE.match(line)]
+    assert not noise and "oneDNN" not in result.stderr
+
+
+def test_bench_csv_cells_are_numbers(reviews_csv, tmp_path):
+    args = ["bench", "cnn1d", "--data", str(reviews_csv), *TOY, "--epochs", "1", "--quiet"]
+    result = run_zoo(*args, "--results", str(tmp_path / "r.csv"), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert int(row["params"]) > 1000 and 0 <= float(row["test acc %"]) <= 100
+
+
+def test_evaluate_scores_the_test_rows_train_scored(tmp_path):
+    """No split column and a --limit: both commands must hold out the same rows."""
+    data = write_reviews_csv(tmp_path / "nosplit.csv", split_column=False, flip_every=7)
+    run = tmp_path / "run"
+    args = ["train", "cnn1d", "--data", str(data), *TOY, "--limit", "150", "--epochs", "3"]
+    trained = run_zoo(*args, "--out", str(run), "--quiet")
+    assert trained.returncode == 0, trained.stderr
+    metrics = json.loads((run / "metrics.json").read_text())
+    evaluated = run_zoo("evaluate", str(run))
+    assert evaluated.returncode == 0, evaluated.stderr
+    expected = f"test accuracy {metrics['test_accuracy'] * 100:.2f} % on 60 texts"
+    assert expected in evaluated.stdout and expected in trained.stdout
+    assert metrics["test_accuracy"] < 1.0  # the flipped labels make a wrong split visible
+
+
+def test_evaluate_on_other_data_uses_its_whole_test_split(reviews_csv, tmp_path):
+    run = tmp_path / "run"
+    args = ["train", "cnn1d", "--data", str(reviews_csv), *TOY, "--limit", "50", "--epochs", "1"]
+    assert run_zoo(*args, "--out", str(run), "--quiet").returncode == 0
+    other = write_reviews_csv(tmp_path / "other.csv", n_test=80, seed=3)
+    evaluated = run_zoo("evaluate", str(run), "--data", str(other))
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "on 80 texts" in evaluated.stdout
+
+
+def test_too_little_data_is_one_line_and_no_row(tmp_path):
+    tiny = write_reviews_csv(tmp_path / "tiny.csv", n_train=4, n_test=0, split_column=False)
+    results = tmp_path / "r.csv"
+    result = run_zoo("bench", "cnn1d", "--data", str(tiny), *TOY, "--results", str(results))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "zoo: error: tiny.csv: 4 training rows are too few for a validation split; "
+        "give more rows or a larger --limit"
+    ]
+    assert not results.exists()

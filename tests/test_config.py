@@ -1,8 +1,7 @@
 import pytest
 
 from zoo import ConfigError, HyperparameterError, get_spec
-from zoo.cli import build_config
-from zoo.config import load_config, load_recipe, parse_assignment, recipe_names
+from zoo.config import assemble_config, load_config, load_recipe, parse_assignment, recipe_names
 
 
 def test_recipes_reproduce_the_seed_settings():
@@ -25,13 +24,12 @@ def test_recipes_reproduce_the_seed_settings():
 def test_flags_override_config_which_overrides_recipe(tmp_path):
     path = tmp_path / "exp.toml"
     path.write_text('[train]\nepochs = 7\n[hparams]\nunits = 50\n[data]\npath = "data/x.csv"\n')
-    config = build_config(
-        {
-            "recipe": "seed-tutorial",
-            "config_file": str(path),
-            "batch_size": 128,
-            "assignments": ["lstm.units=99"],
-        }
+    config = assemble_config(
+        recipe="seed-tutorial",
+        config_file=str(path),
+        batch_size=128,
+        epochs=None,
+        assignments=["lstm.units=99"],
     )
     train = config.train_settings("lstm")
     assert (train.epochs, train.batch_size) == (7, 128)
@@ -68,7 +66,7 @@ def test_bad_config_files(tmp_path, text, message):
 
 
 def test_global_hparam_must_fit_some_model():
-    config = build_config({"assignments": ["kernel_size=5"]})
+    config = assemble_config(assignments=["kernel_size=5"])
     config.check_hparams([get_spec("cnn1d"), get_spec("lstm")])
     with pytest.raises(ConfigError, match="belongs to none of lstm"):
         config.check_hparams([get_spec("lstm")])
@@ -77,3 +75,18 @@ def test_global_hparam_must_fit_some_model():
 def test_unknown_recipe_lists_the_available_ones():
     with pytest.raises(ConfigError, match="available: seed-course, seed-tutorial"):
         load_recipe("seed-tutorail")
+
+
+def test_dataset_is_inferred_from_the_path_unless_named(tmp_path):
+    assert assemble_config(path=str(tmp_path / "r.csv")).data_settings().dataset == "file"
+    assert assemble_config(path=str(tmp_path)).data_settings().dataset == "folder"
+    assert assemble_config(path="imdb_reviews.csv.gz").data_settings().dataset == "imdb"
+    named = assemble_config(path=str(tmp_path / "r.csv"), dataset="imdb")
+    assert named.data_settings().dataset == "imdb"
+
+
+def test_sequence_length_takes_a_number_or_longest():
+    assert assemble_config(sequence_length="24").data_settings().sequence_length == 24
+    assert assemble_config(sequence_length="longest").data_settings().sequence_length is None
+    with pytest.raises(ConfigError, match="whole number or 'longest'"):
+        assemble_config(sequence_length="long").data_settings()

@@ -29,13 +29,51 @@ def test_a_truncated_last_line_is_refused_naming_it(tmp_path):
         read_results(path)
 
 
-def test_partial_files_of_killed_writers_are_removed(tmp_path):
+def test_a_partial_row_left_by_a_killed_writer_is_dropped_on_the_next_append(tmp_path):
     path = tmp_path / "r.csv"
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    ).stdout.strip()
-    orphan = tmp_path / f".r.csv.{dead}.tmp"
-    orphan.write_text("timestamp,model\n2026")
     append_result(path, {"model": "cnn1d", "seed": 0})
-    assert not orphan.exists()
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("2026-11-22T10:00:00+00:00,lstm,keras-zo")  # killed mid-row
+    append_result(path, {"model": "lstm", "seed": 1})
+    assert [(row["model"], row["seed"]) for row in read_results(path)] == [
+        ("cnn1d", 0),
+        ("lstm", 1),
+    ]
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+
+def test_appending_keeps_earlier_lines_byte_for_byte(tmp_path):
+    path = tmp_path / "r.csv"
+    append_result(path, {"model": "cnn1d", "seed": 0, "test_accuracy": 0.5})
+    before = path.read_bytes()
+    append_result(path, {"model": "lstm", "seed": 0})
+    assert path.read_bytes().startswith(before)
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from zoo.results import append_result
+for seed in range(25):
+    append_result(Path(sys.argv[1]), {"model": sys.argv[2], "seed": seed})
+"""
+
+
+def test_two_writers_on_one_file_lose_no_row(tmp_path):
+    path = tmp_path / "r.csv"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), model])
+        for model in ("cnn1d", "lstm")
+    ]
+    assert [writer.wait(timeout=60) for writer in writers] == [0, 0]
+    rows = read_results(path)
+    assert len(rows) == 50
+    for model in ("cnn1d", "lstm"):
+        assert sorted(row["seed"] for row in rows if row["model"] == model) == list(range(25))
+
+
+def test_a_file_of_an_older_schema_is_refused_with_advice(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_text("timestamp,model,provider,seed\n")
+    with pytest.raises(ResultsFileError, match="not a keras-zoo results file of this version"):
+        read_results(path)

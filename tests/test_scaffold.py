@@ -11,6 +11,7 @@ from zoo import ConfigError
 from zoo.scaffold import create_plugin
 
 
+@pytest.mark.slow
 def test_new_plugin_passes_its_own_tests(tmp_path):
     root = create_plugin("bag_net", tmp_path)
     assert root.name == "zoo-bag-net"

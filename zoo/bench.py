@@ -2,12 +2,11 @@
 
 Each model and seed trains inside its own try/except: a failure becomes an error row and the
 benchmark goes on. Rows are appended to the results file as each run finishes, so an interrupt
-keeps every finished row; ``resume`` skips runs already recorded with the same config and seed.
+keeps every finished row; ``resume`` skips runs already recorded with the same key and seed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -15,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zoo.config import ExperimentConfig, TrainSettings, config_hash
-from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
-from zoo.data.prepare import DataSettings, PreparedData, prepare_data
+from zoo.config import ExperimentConfig
+from zoo.data.prepare import PreparedData
+from zoo.data.settings import DataSettings
 from zoo.errors import one_line
+from zoo.experiment import Experiment, PlannedRun, run_key
+from zoo.interrupts import check_interrupted
 from zoo.registry import get_registry
 from zoo.results import append_result, check_results_path, read_results
 
@@ -44,74 +45,47 @@ def run_benchmark(
     """Run every (model, seed) of ``plan``; finished rows are appended to ``rows`` as they come."""
     rows = [] if rows is None else rows
     registry = get_registry()
-    specs = [registry.architecture(name) for name in plan.models]
-    plan.config.check_hparams(specs)
-    data_settings = plan.config.data_settings()
-    settings = {spec.name: plan.config.train_settings(spec.name) for spec in specs}
+    experiment = Experiment.from_config(
+        plan.config, [registry.architecture(name) for name in plan.models]
+    )
     check_results_path(plan.results_path)
-    data = prepare_data(data_settings)
-    for note in data.notes:
-        report(f"note: {note}")
-    loaded: dict[str, EmbeddingMatrix] = {}
-    matrices = {spec.name: _embeddings(settings[spec.name], data, loaded) for spec in specs}
-    hparams_of = {
-        spec.name: plan.config.hparams_for(spec, _width(matrices[spec.name])) for spec in specs
-    }
-    for path, vectors in loaded.items():
-        report(f"embeddings: {vectors.coverage} in {Path(path).name}")
+    data, runs = experiment.prepare(report)
     # every check on user input is done: only now pay for importing Keras and its backend
-    import keras
-
-    from zoo.backend import describe_backend
+    from zoo.backend import describe_backend, import_keras
     from zoo.trainer import train_model
 
+    keras = import_keras()
     environment = describe_backend()
-    for spec in specs:
-        note = slow_path_note(spec.name, hparams_of[spec.name], environment["device"])
+    for run in runs:
+        note = slow_path_note(run.spec.name, run.hparams, environment["device"])
         if note:
             report(f"note: {note}")
     done = _recorded(plan.results_path) if plan.resume else {}
-    for spec in specs:
-        base = settings[spec.name]
-        hparams = hparams_of[spec.name]
-        matrix = matrices[spec.name]
+    for planned in runs:
+        key = run_key(planned, data, experiment.data_settings, environment["backend"])
         for offset in range(plan.seeds):
-            train = dataclasses.replace(base, seed=base.seed + offset)
-            key = config_hash(
-                spec.name,
-                _data_key(data_settings),
-                _train_key(train),
-                hparams,
-                environment["backend"],
-            )
-            if (spec.name, key, train.seed) in done:
-                report(f"skip: {spec.name} seed {train.seed} is already recorded")
-                rows.append(done[(spec.name, key, train.seed)])
+            check_interrupted()
+            run = planned.with_seed(planned.train.seed + offset)
+            name, seed = run.spec.name, run.train.seed
+            if (name, key, seed) in done:
+                report(f"skip: {name} seed {seed} is already recorded")
+                rows.append(done[(name, key, seed)])
                 continue
-            report(f"run: {spec.name} seed {train.seed} ({environment['backend']})")
-            row = _base_row(plan, spec, key, train, hparams, data, data_settings, environment)
+            report(f"run: {name} seed {seed} ({environment['backend']})")
+            row = result_row(run, key, data, experiment.data_settings, environment, plan.command)
             try:
-                result = train_model(spec, data, train, hparams, matrix, verbose=plan.verbose)
+                result = train_model(
+                    run.spec, data, run.train, run.hparams, run.embedding_matrix, plan.verbose
+                )
                 row.update(result.metrics, status="ok")
             except Exception as exc:  # one model's failure must not stop the others
                 row.update(status="error", error=one_line(exc))
-                report(f"error: {spec.name} seed {train.seed}: {row['error']}")
+                report(f"error: {name} seed {seed}: {row['error']}")
             finally:
                 keras.backend.clear_session()
             append_result(plan.results_path, row)
             rows.append(row)
     return rows
-
-
-def _embeddings(train: TrainSettings, data: PreparedData, cache: dict[str, EmbeddingMatrix]) -> Any:
-    """The embedding matrix for ``train``'s vectors, each file read once."""
-    if not train.embeddings:
-        return None
-    if train.embeddings not in cache:
-        cache[train.embeddings] = load_embedding_matrix(
-            train.embeddings, data.vectorizer.vocabulary
-        )
-    return cache[train.embeddings].matrix
 
 
 def slow_path_note(name: str, hparams: dict[str, Any], device: str) -> str | None:
@@ -125,10 +99,6 @@ def slow_path_note(name: str, hparams: dict[str, Any], device: str) -> str | Non
     )
 
 
-def _width(matrix: Any) -> int | None:
-    return None if matrix is None else int(matrix.shape[1])
-
-
 def _recorded(path: Path) -> dict[tuple, dict[str, Any]]:
     return {
         (row["model"], row["config_hash"], row["seed"]): row
@@ -137,27 +107,32 @@ def _recorded(path: Path) -> dict[tuple, dict[str, Any]]:
     }
 
 
-def _data_key(settings: DataSettings) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(settings).items() if k != "path"}
-
-
-def _train_key(settings: TrainSettings) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(settings).items() if k != "seed"}
-
-
-def _base_row(plan, spec, key, train, hparams, data, data_settings, environment) -> dict[str, Any]:
+def result_row(
+    run: PlannedRun,
+    key: str,
+    data: PreparedData,
+    settings: DataSettings,
+    environment: dict[str, str],
+    command: str,
+) -> dict[str, Any]:
+    """The columns of a results row that are known before training."""
+    train = run.train
     return {
         "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "model": spec.name,
-        "provider": f"{spec.provider} {spec.provider_version}".strip(),
+        "model": run.spec.name,
+        "provider": run.spec.provider_label,
         "seed": train.seed,
         "config_hash": key,
         "target_accuracy": train.target_accuracy,
         "dataset": data.dataset_name,
+        "data_fingerprint": data.fingerprint[:16],
+        "text_column": data.text_column,
+        "label_column": data.label_column,
+        "num_classes": data.num_classes,
         "train_size": len(data.x_train),
         "val_size": len(data.x_val),
         "test_size": len(data.x_test),
-        "max_tokens": data_settings.max_tokens,
+        "max_tokens": settings.max_tokens,
         "sequence_length": data.vectorizer.sequence_length,
         "batch_size": train.batch_size,
         "epochs": train.epochs,
@@ -165,7 +140,7 @@ def _base_row(plan, spec, key, train, hparams, data, data_settings, environment)
         "learning_rate": train.learning_rate,
         "precision": train.precision,
         "embeddings": Path(train.embeddings).name if train.embeddings else "",
-        "hparams": json.dumps(hparams, sort_keys=True),
-        "command": plan.command,
+        "hparams": json.dumps(run.hparams, sort_keys=True),
+        "command": command,
         **environment,
     }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,16 +20,10 @@ from tabulate import tabulate
 
 from zoo import __version__
 from zoo.backend import BACKENDS, require_backend, select_backend
-from zoo.config import (
-    LONGEST,
-    OPTIMIZERS,
-    PRECISIONS,
-    ExperimentConfig,
-    load_config,
-    load_recipe,
-    parse_assignment,
-)
+from zoo.config import LONGEST, OPTIMIZERS, PRECISIONS, assemble_config
+from zoo.data.settings import TRUNCATE_SIDES
 from zoo.errors import ConfigError, DatasetError, ZooError, one_line
+from zoo.interrupts import catch_interrupts
 from zoo.registry import Registry, get_registry
 from zoo.table import FORMATS, render
 
@@ -119,8 +113,7 @@ def list_command(patterns: tuple[str, ...], exclude: tuple[str, ...], fmt: str) 
         {
             "name": name,
             "description": registry.architectures[name].description,
-            "provider": f"{registry.architectures[name].provider} "
-            f"{registry.architectures[name].provider_version}".strip(),
+            "provider": registry.architectures[name].provider_label,
         }
         for name in names
     ]
@@ -135,15 +128,17 @@ def info_command(name: str, backend: str | None) -> None:
     spec = _registry().architecture(name)
     _flush_plugin_warnings()
     click.echo(f"{spec.name}: {spec.description}")
-    click.echo(f"provider:  {spec.provider} {spec.provider_version}")
+    click.echo(f"provider:  {spec.provider_label}")
     click.echo(f"reference: {spec.reference or '-'}")
     click.echo(f"tags:      {', '.join(spec.tags) or '-'}\n")
     rows = [[key, hp.type.__name__, hp.default, hp.help] for key, hp in spec.hparams.items()]
     click.echo(tabulate(rows, headers=["hyperparameter", "type", "default", "help"]))
     select_backend(backend)
-    from zoo.data.prepare import DataSettings
+    from zoo.backend import import_keras
+    from zoo.data.settings import DataSettings
     from zoo.spec import InputSpec
 
+    import_keras()
     defaults = DataSettings()
     model = spec.builder(
         InputSpec(defaults.max_tokens, defaults.sequence_length or 500), **spec.defaults
@@ -201,11 +196,27 @@ def new_plugin_command(name: str, directory: str) -> None:
 # ---------------------------------------------------------------- experiment options
 
 
+def _once(ctx: click.Context, param: click.Parameter, values: tuple) -> Any:
+    """An option that may be given once: a second value is an error, not 'last wins'."""
+    if len(values) > 1:
+        raise click.BadParameter(
+            f"given {len(values)} times ({', '.join(map(str, values))}); give it once", ctx, param
+        )
+    return values[0] if values else None
+
+
+def _single(*names: str, **kwargs: Any) -> Callable:
+    return click.option(*names, multiple=True, callback=_once, **kwargs)
+
+
 def experiment_options(func: Callable) -> Callable:
-    """Options shared by ``train`` and ``bench``: data, training, hyperparameters, config."""
+    """Options shared by ``train`` and ``bench``: data, training, hyperparameters, config.
+
+    Each option's name is the setting it sets (see ``zoo.config.assemble_config``).
+    """
     options = [
-        click.option("--recipe", help="A named recipe, e.g. seed-tutorial or seed-course."),
-        click.option(
+        _single("--recipe", help="A named recipe, e.g. seed-tutorial or seed-course."),
+        _single(
             "--config",
             "config_file",
             type=click.Path(dir_okay=False),
@@ -218,119 +229,41 @@ def experiment_options(func: Callable) -> Callable:
             metavar="[ARCH.]KEY=VALUE",
             help="Set a hyperparameter (repeatable), e.g. --set units=200.",
         ),
-        click.option(
+        _single(
             "--dataset", help="Registered dataset name (default: imdb, or inferred from --data)."
         ),
-        click.option(
+        _single(
             "--data",
-            "data_path",
+            "path",
             help="Data file or folder (CSV/TSV/parquet, aclImdb folder or tarball).",
         ),
-        click.option("--text-column", help="Column holding the text."),
-        click.option("--label-column", help="Column holding the label."),
-        click.option("--limit", type=int, help="Use at most N training and N test rows."),
-        click.option("--max-tokens", type=int, help="Vocabulary size, padding and OOV included."),
-        click.option("--sequence-length", help=f"Tokens per text, or '{LONGEST}'."),
+        _single("--text-column", help="Column holding the text."),
+        _single("--label-column", help="Column holding the label."),
+        _single("--limit", type=int, help="Use at most N training and N test rows."),
+        _single("--max-tokens", type=int, help="Vocabulary size, padding and OOV included."),
+        _single("--sequence-length", help=f"Tokens per text, or '{LONGEST}'."),
+        _single("--truncate", type=click.Choice(TRUNCATE_SIDES), help="Side cut from long texts."),
+        _single("--validation-split", type=float, help="Share of training rows held out."),
+        _single("--epochs", type=int),
+        _single("--batch-size", type=int),
+        _single("--optimizer", type=click.Choice(tuple(OPTIMIZERS))),
+        _single("--lr", "learning_rate", type=float, help="Learning rate."),
+        _single("--seed", type=int, help="Random seed (the first, with --seeds)."),
+        _single("--patience", type=int, help="Early stopping patience on val accuracy; 0 = off."),
+        _single("--precision", type=click.Choice(PRECISIONS)),
+        _single("--embeddings", help="Pretrained vectors (GloVe/word2vec text, gzip ok)."),
         click.option(
-            "--truncate", type=click.Choice(["start", "end"]), help="Side cut from long texts."
+            "--freeze-embeddings",
+            "embeddings_trainable",
+            flag_value=False,
+            default=None,
+            help="Keep pretrained vectors fixed.",
         ),
-        click.option("--validation-split", type=float, help="Share of training rows held out."),
-        click.option("--epochs", type=int),
-        click.option("--batch-size", type=int),
-        click.option("--optimizer", type=click.Choice(OPTIMIZERS)),
-        click.option("--lr", "learning_rate", type=float, help="Learning rate."),
-        click.option("--seed", type=int, help="Random seed (the first, with --seeds)."),
-        click.option(
-            "--patience", type=int, help="Early stopping patience on val accuracy; 0 = off."
-        ),
-        click.option("--precision", type=click.Choice(PRECISIONS)),
-        click.option("--embeddings", help="Pretrained vectors (GloVe/word2vec text, gzip ok)."),
-        click.option(
-            "--freeze-embeddings", is_flag=True, default=None, help="Keep pretrained vectors fixed."
-        ),
-        click.option("--backend", type=click.Choice(BACKENDS), help="Keras backend for this run."),
+        _single("--backend", type=click.Choice(BACKENDS), help="Keras backend for this run."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
-
-
-_DATA_FLAGS = {
-    "dataset": "dataset",
-    "data_path": "path",
-    "text_column": "text_column",
-    "label_column": "label_column",
-    "limit": "limit",
-    "max_tokens": "max_tokens",
-    "sequence_length": "sequence_length",
-    "truncate": "truncate",
-    "validation_split": "validation_split",
-}
-_TRAIN_FLAGS = (
-    "epochs",
-    "batch_size",
-    "optimizer",
-    "learning_rate",
-    "seed",
-    "patience",
-    "precision",
-    "embeddings",
-)
-
-
-def build_config(options: dict[str, Any], target_accuracy: float | None = None) -> ExperimentConfig:
-    """Defaults < recipe < config file < flags and ``--set``."""
-    config = ExperimentConfig()
-    if options.get("recipe"):
-        config = config.merged(load_recipe(options["recipe"]))
-    if options.get("config_file"):
-        config = config.merged(load_config(options["config_file"]))
-    flags = ExperimentConfig()
-    for flag, key in _DATA_FLAGS.items():
-        if options.get(flag) is not None:
-            flags.data[key] = options[flag]
-    if options.get("sequence_length") not in (None, LONGEST):
-        flags.data["sequence_length"] = _int_option("--sequence-length", options["sequence_length"])
-    for key in _TRAIN_FLAGS:
-        if options.get(key) is not None:
-            flags.train[key] = options[key]
-    if options.get("freeze_embeddings"):
-        flags.train["embeddings_trainable"] = False
-    if target_accuracy is not None:
-        flags.train["target_accuracy"] = target_accuracy
-    for text in options.get("assignments", ()):
-        scope, key, value = parse_assignment(text)
-        table = flags.hparams.setdefault(scope, {}) if scope else flags.hparams
-        table[key] = value
-    config = config.merged(flags)
-    if "dataset" not in config.data and config.data.get("path"):
-        config.data["dataset"] = infer_dataset(config.data["path"])
-    return config
-
-
-def _int_option(flag: str, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"{flag} must be a whole number or '{LONGEST}', got {value!r}") from None
-
-
-def infer_dataset(path: str) -> str:
-    """``imdb`` for the IMDB files, ``folder`` for other folders, ``file`` otherwise."""
-    location = Path(path).expanduser()
-    name = location.name.lower()
-    if name.startswith(("imdb", "aclimdb")) or (location / "aclImdb").is_dir():
-        return "imdb"
-    return "folder" if location.is_dir() else "file"
-
-
-def _terminate_as_interrupt() -> None:
-    """SIGTERM behaves like Ctrl-C: finished work is kept and reported."""
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 # ---------------------------------------------------------------- bench
@@ -346,7 +279,12 @@ def _terminate_as_interrupt() -> None:
     show_default=True,
     help="Repeat each model with this many seeds.",
 )
-@click.option("--target-acc", type=float, help="Also report the time to reach this val accuracy.")
+@click.option(
+    "--target-acc",
+    "target_accuracy",
+    type=float,
+    help="Also report the time to reach this val accuracy.",
+)
 @click.option(
     "--results",
     "results_path",
@@ -361,9 +299,12 @@ def _terminate_as_interrupt() -> None:
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
 @click.option("--rows-out", hidden=True, type=click.Path(dir_okay=False))
 def bench_command(
-    names, seeds, target_acc, results_path, resume, backends, fmt, quiet, rows_out, **options
+    names, seeds, results_path, resume, backends, fmt, quiet, rows_out, backend, **options
 ) -> None:
-    """Train and compare models on the same data: zoo bench cnn1d bilstm 'cnn*'."""
+    """Train and compare models on the same data: zoo bench cnn1d bilstm 'cnn*'.
+
+    The table (or --format output) goes to stdout; progress and notes go to stderr.
+    """
     if not names:
         raise ConfigError("name at least one architecture or wildcard, e.g. zoo bench cnn1d bilstm")
     models = _registry().select(names)
@@ -371,12 +312,12 @@ def bench_command(
     if backends:
         _bench_backends(backends, fmt)
         return
-    select_backend(options.get("backend"))
+    select_backend(backend)
     from zoo.bench import BenchPlan, run_benchmark
 
     plan = BenchPlan(
         models=models,
-        config=build_config(options, target_acc),
+        config=assemble_config(**options),
         results_path=Path(results_path),
         seeds=seeds,
         resume=resume,
@@ -384,17 +325,21 @@ def bench_command(
         verbose=0 if quiet else 2,
     )
     rows: list[dict[str, Any]] = []
-    _terminate_as_interrupt()
+    catch_interrupts()
     report = functools.partial(click.echo, err=True)
     try:
-        run_benchmark(plan, report=report, rows=rows)
+        with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
+            run_benchmark(plan, report=report, rows=rows)
     except KeyboardInterrupt:
         click.echo(
             f"zoo: interrupted; {len(rows)} finished run(s) kept in {results_path}", err=True
         )
         _emit(rows, fmt, rows_out)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # skip the framework's finalizers, which complain when cut short
     _emit(rows, fmt, rows_out)
+    click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
     failed = [row for row in rows if row.get("status") == "error"]
     if failed:
         _fail(
@@ -480,96 +425,81 @@ def _without_option(argv: list[str], name: str) -> list[str]:
     help="New folder for the model, vectorizer, config, history and metrics.",
 )
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
-def train_command(name: str, out_dir: str, quiet: bool, **options) -> None:
+def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **options) -> None:
     """Train one architecture and save the run to --out."""
+    from zoo.experiment import Experiment
     from zoo.runs import check_output_dir
 
     spec = _registry().architecture(name)
     _flush_plugin_warnings()
-    config = build_config(options)
-    config.check_hparams([spec])
+    experiment = Experiment.from_config(assemble_config(**options), [spec])
     out = Path(out_dir)
     check_output_dir(out)
-    select_backend(options.get("backend"))
+    select_backend(backend)
+    data, (run,) = experiment.prepare(functools.partial(click.echo, err=True))
     from zoo.backend import describe_backend
-    from zoo.data.prepare import prepare_data
+    from zoo.experiment import run_key
     from zoo.runs import save_run
-
-    data_settings = config.data_settings()
-    train = config.train_settings(name)
-    hparams = config.hparams_for(spec)
-    data = prepare_data(data_settings)
-    for note in data.notes:
-        click.echo(f"note: {note}", err=True)
-    matrix = None
-    if train.embeddings:
-        from zoo.data.embeddings import load_embedding_matrix
-
-        loaded = load_embedding_matrix(train.embeddings, data.vectorizer.vocabulary)
-        matrix = loaded.matrix
-        hparams = config.hparams_for(spec, matrix.shape[1])
-        click.echo(f"embeddings: {loaded.coverage}", err=True)
     from zoo.trainer import train_model  # imports Keras: every input check is done
 
-    result = train_model(spec, data, train, hparams, matrix, verbose=0 if quiet else "auto")
-    resolved = {
+    environment = describe_backend()
+    with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
+        result = train_model(
+            spec, data, run.train, run.hparams, run.embedding_matrix, 0 if quiet else "auto"
+        )
+    record = {
         "architecture": name,
-        "provider": f"{spec.provider} {spec.provider_version}".strip(),
-        "hparams": hparams,
-        "data": dataclasses.asdict(data_settings),
-        "train": dataclasses.asdict(train),
+        "provider": spec.provider_label,
+        "hparams": run.hparams,
+        "data": dataclasses.asdict(experiment.data_settings),
+        "data_fingerprint": data.fingerprint,
+        "train": dataclasses.asdict(run.train),
         "class_names": data.class_names,
-        **describe_backend(),
+        "config_hash": run_key(run, data, experiment.data_settings, environment["backend"]),
+        **environment,
     }
-    save_run(out, result.model, data.vectorizer, resolved, result.history, result.metrics)
+    save_run(out, result.model, data.vectorizer, record, result.history, result.metrics)
     metrics = result.metrics
     click.echo(
-        f"{name}: test accuracy {metrics['test_accuracy'] * 100:.2f} % after "
-        f"{metrics['epochs_run']} epoch(s), {metrics['train_seconds']:.1f} s; saved to {out}"
+        f"{name}: test accuracy {metrics['test_accuracy'] * 100:.2f} % on "
+        f"{len(data.y_test):,} texts after {metrics['epochs_run']} epoch(s), "
+        f"{metrics['train_seconds']:.1f} s; saved to {out}"
     )
 
 
 @cli.command("evaluate")
 @click.argument("run_dir", type=click.Path())
-@click.option("--data", "data_path", help="Data to evaluate on (default: the run's own).")
-@click.option("--dataset", help="Registered dataset name.")
+@click.option("--data", "path", help="Other data to evaluate on (default: the run's own).")
+@click.option("--dataset", help="Registered dataset name of --data (default: inferred).")
 @click.option("--text-column")
 @click.option("--label-column")
 @click.option("--backend", type=click.Choice(BACKENDS))
-def evaluate_command(run_dir, data_path, dataset, text_column, label_column, backend) -> None:
-    """Accuracy of a saved run on the test split of its data (or of --data)."""
-    from zoo.runs import require_run_dir
+def evaluate_command(run_dir, backend, **data) -> None:
+    """Accuracy of a saved run on the test split its data settings give (or that of --data).
 
-    require_run_dir(run_dir)
-    select_backend(backend)
+    The run's recorded settings (limit, validation share, split seed) select the same test rows
+    that 'zoo train' scored; new data is scored on its whole test split.
+    """
     import numpy as np
 
-    from zoo.data.dataset import DatasetOptions
-    from zoo.runs import load_run
-    from zoo.trainer import predict_labels
+    from zoo.experiment import evaluation_split
+    from zoo.predictions import predict_labels
+    from zoo.runs import read_run
 
+    run = read_run(run_dir)
     _registry()  # plugins load here, so their warnings wait for the command's outcome
-    run = load_run(run_dir)
-    recorded = run.config.get("data", {})
-    path = data_path or recorded.get("path")
-    name = dataset or (infer_dataset(data_path) if data_path else recorded.get("dataset", "imdb"))
-    options = DatasetOptions(
-        path,
-        text_column or recorded.get("text_column"),
-        label_column or recorded.get("label_column"),
+    x_test, y_test, class_names = evaluation_split(
+        run.config.get("data", {}), run.vectorizer, **data
     )
-    loaded = _registry().dataset(name).loader(options)
-    texts, labels = loaded.test_texts, loaded.test_labels
-    if not texts:
-        raise DatasetError(f"{name} has no test split to evaluate on")
-    if loaded.class_names != run.class_names:
+    if class_names != run.class_names:
         raise DatasetError(
-            f"the data's classes {loaded.class_names} differ from the run's {run.class_names}"
+            f"the data's classes {class_names} differ from the run's {run.class_names}"
         )
-    probabilities = np.asarray(run.model.predict(run.vectorizer.encode(texts), verbose=0))
-    accuracy = float((predict_labels(probabilities) == labels).mean())
+    select_backend(backend)
+    probabilities = np.asarray(run.load_model().predict(x_test, verbose=0))
+    accuracy = float((predict_labels(probabilities) == y_test).mean())
     architecture = run.config.get("architecture", "?")
-    click.echo(f"{architecture}: test accuracy {accuracy * 100:.2f} % on {len(texts):,} texts")
+    click.echo(f"{architecture}: test accuracy {accuracy * 100:.2f} % on {len(y_test):,} texts")
 
 
 @cli.command("predict")
@@ -585,7 +515,7 @@ def evaluate_command(run_dir, data_path, dataset, text_column, label_column, bac
 @click.option("--backend", type=click.Choice(BACKENDS))
 def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
     """Predict the label of each text: zoo predict RUN "i really liked the movie"."""
-    from zoo.runs import require_run_dir
+    from zoo.runs import read_run, require_run_dir
 
     require_run_dir(run_dir)
     items = list(texts)
@@ -595,22 +525,21 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
         items = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not items:
         raise ConfigError("give texts as arguments, with --file, or one per line on stdin")
+    run = read_run(run_dir)
     select_backend(backend)
     import numpy as np
 
-    from zoo.runs import load_run
-    from zoo.trainer import predict_labels
+    from zoo.predictions import confidences, predict_labels
 
     _registry()  # plugins load here, so their warnings wait for the command's outcome
-    run = load_run(run_dir)
-    probabilities = np.asarray(run.model.predict(run.vectorizer.encode(items), verbose=0))
+    probabilities = np.asarray(run.load_model().predict(run.vectorizer.encode(items), verbose=0))
     labels = predict_labels(probabilities)
-    results = []
-    for text, label, probs in zip(items, labels, probabilities, strict=True):
-        confidence = (
-            float(probs[label]) if len(probs) > 1 else float(probs[0] if label else 1 - probs[0])
+    results = [
+        {"text": text, "label": run.class_names[label], "probability": float(confidence)}
+        for text, label, confidence in zip(
+            items, labels, confidences(probabilities, labels), strict=True
         )
-        results.append({"text": text, "label": run.class_names[label], "probability": confidence})
+    ]
     if fmt == "json":
         click.echo(json.dumps(results, indent=2))
     else:

@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from zoo.data.prepare import DataSettings
+from zoo.data.settings import DataSettings, infer_dataset
 from zoo.errors import ConfigError
 from zoo.spec import ArchitectureSpec, coerce_value, suggestion
 
@@ -34,7 +34,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+# each optimizer by its name in settings and its class in keras.optimizers
+OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 LONGEST = "longest"
 EMBEDDING_DIM = "embedding_dim"
@@ -93,9 +94,17 @@ class ExperimentConfig:
         )
 
     def data_settings(self) -> DataSettings:
+        """The data settings; the dataset is inferred from the path when not named."""
         values = dict(self.data)
-        if values.get("sequence_length") == LONGEST:
+        length = values.get("sequence_length")
+        if length == LONGEST:
             values["sequence_length"] = None
+        elif isinstance(length, str) and not length.strip().isdigit():
+            raise ConfigError(
+                f"sequence_length must be a whole number or '{LONGEST}', got {length!r}"
+            )
+        if not values.get("dataset") and values.get("path"):
+            values["dataset"] = infer_dataset(values["path"])
         settings = _build(DataSettings, values, "data")
         settings.check()
         return settings
@@ -141,6 +150,41 @@ class ExperimentConfig:
                 )
         for spec in specs:
             self.hparams_for(spec)
+
+
+def assemble_config(
+    recipe: str | None = None,
+    config_file: str | Path | None = None,
+    assignments: tuple[str, ...] | list[str] = (),
+    **settings: Any,
+) -> ExperimentConfig:
+    """Defaults < recipe < config file < ``settings`` and ``--set`` assignments.
+
+    ``settings`` are data or training settings by their field names (``path``, ``limit``,
+    ``epochs``, ...); ``None`` means not given. An assignment is ``[ARCH.]KEY=VALUE``.
+    """
+    config = ExperimentConfig()
+    if recipe:
+        config = config.merged(load_recipe(recipe))
+    if config_file:
+        config = config.merged(load_config(config_file))
+    top = ExperimentConfig()
+    data_keys = {f.name for f in fields(DataSettings)}
+    train_keys = {f.name for f in fields(TrainSettings)}
+    for key, value in settings.items():
+        if value is None:
+            continue
+        if key in data_keys:
+            top.data[key] = value
+        elif key in train_keys:
+            top.train[key] = value
+        else:
+            raise TypeError(f"assemble_config() got an unknown setting {key!r}")
+    for text in assignments:
+        scope, key, value = parse_assignment(text)
+        table = top.hparams.setdefault(scope, {}) if scope else top.hparams
+        table[key] = value
+    return config.merged(top)
 
 
 def _merge(base: dict, top: dict) -> dict:

@@ -1,8 +1,12 @@
-"""Where keras-zoo keeps downloads and caches, and whether an output path can be created."""
+"""Where keras-zoo keeps its caches, and writing files and folders all at once or not at all."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from zoo.errors import ConfigError
@@ -27,3 +31,31 @@ def check_can_create(path: Path, option: str) -> None:
         raise ConfigError(f"cannot create {path}: {probe} is a file; choose another {option}")
     if not os.access(probe, os.W_OK):
         raise ConfigError(f"cannot write to {probe}; choose a writable {option}")
+
+
+@contextmanager
+def staged(target: Path, folder: bool = False) -> Iterator[Path]:
+    """A hidden sibling of ``target`` to write into; it replaces ``target`` when the block ends.
+
+    If the block fails, the sibling is removed and ``target`` is left as it was, so readers see
+    either the old content or the complete new one, never a half-written file or folder.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{target.name}-"
+    if folder:
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    else:
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        staging = Path(name)
+    try:
+        yield staging
+        if folder and target.is_dir():
+            target.rmdir()  # only an empty folder is replaced
+        os.replace(staging, target)
+    except BaseException:
+        if staging.is_dir():
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            staging.unlink(missing_ok=True)
+        raise

@@ -1,75 +1,70 @@
-"""The benchmark results file: a CSV with a fixed set of columns, rewritten atomically per row."""
+"""The benchmark results file: a CSV with a fixed set of columns, one row appended per run.
+
+Each row is written with one ``write`` on a file opened for appending and flushed to disk, so
+its cost does not grow with the file, two benches writing the same file lose no row, and a
+killed writer leaves at most a partial last line, which the next writer removes.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import io
 import math
 import os
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from zoo.errors import ResultsFileError
 from zoo.paths import check_can_create
 
-COLUMNS = (
-    "timestamp",
-    "model",
-    "provider",
-    "seed",
-    "config_hash",
-    "status",
-    "error",
-    "params",
-    "test_accuracy",
-    "best_val_accuracy",
-    "epochs_run",
-    "train_seconds",
-    "first_step_seconds",
-    "seconds_per_epoch",
-    "train_samples_per_second",
-    "inference_samples_per_second",
-    "latency_ms",
-    "time_to_target_seconds",
-    "target_accuracy",
-    "dataset",
-    "train_size",
-    "val_size",
-    "test_size",
-    "max_tokens",
-    "sequence_length",
-    "batch_size",
-    "epochs",
-    "optimizer",
-    "learning_rate",
-    "precision",
-    "embeddings",
-    "hparams",
-    "backend",
-    "keras_version",
-    "framework_version",
-    "device",
-    "command",
-)
-TEXT_COLUMNS = {
-    "timestamp",
-    "model",
-    "provider",
-    "config_hash",
-    "status",
-    "error",
-    "dataset",
-    "optimizer",
-    "precision",
-    "embeddings",
-    "hparams",
-    "backend",
-    "keras_version",
-    "framework_version",
-    "device",
-    "command",
+# every column, in file order, with the type its values are read back as
+SCHEMA: dict[str, type] = {
+    "timestamp": str,
+    "model": str,
+    "provider": str,
+    "seed": int,
+    "config_hash": str,
+    "status": str,
+    "error": str,
+    "params": int,
+    "test_accuracy": float,
+    "best_val_accuracy": float,
+    "epochs_run": int,
+    "train_seconds": float,
+    "first_step_seconds": float,
+    "seconds_per_epoch": float,
+    "train_samples_per_second": float,
+    "inference_samples_per_second": float,
+    "latency_ms": float,
+    "time_to_target_seconds": float,
+    "target_accuracy": float,
+    "dataset": str,
+    "data_fingerprint": str,
+    "text_column": str,
+    "label_column": str,
+    "num_classes": int,
+    "train_size": int,
+    "val_size": int,
+    "test_size": int,
+    "max_tokens": int,
+    "sequence_length": int,
+    "batch_size": int,
+    "epochs": int,
+    "optimizer": str,
+    "learning_rate": float,
+    "precision": str,
+    "embeddings": str,
+    "hparams": str,
+    "backend": str,
+    "keras_version": str,
+    "framework_version": str,
+    "device": str,
+    "command": str,
 }
-NUMERIC = set(COLUMNS) - TEXT_COLUMNS
+COLUMNS = tuple(SCHEMA)
 
 
 def read_results(path: Path) -> list[dict[str, Any]]:
@@ -85,7 +80,7 @@ def read_results(path: Path) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise ResultsFileError(
-            f"{path} is not a keras-zoo results file (its columns differ); "
+            f"{path} is not a keras-zoo results file of this version (its columns differ); "
             "pass another --results path"
         )
     rows = []
@@ -99,58 +94,64 @@ def read_results(path: Path) -> list[dict[str, Any]]:
 
 
 def _parse(key: str, value: str) -> Any:
+    kind = SCHEMA[key]
     if value == "":
         return None
-    if key in NUMERIC:
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and key not in ("learning_rate",) else number
-    return value
+    if kind is str:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if kind is int and number.is_integer() else number
 
 
 def append_result(path: Path, row: dict[str, Any]) -> None:
-    """Add ``row``: the whole file is written beside the old one and renamed over it."""
-    rows = [*read_results(path), row]
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Append ``row`` (missing columns left blank), creating the file with its header if needed."""
+    line = _csv_line([_format(row.get(key)) for key in COLUMNS]).encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_rows(partial, rows)
-        os.replace(partial, path)
+        if not path.exists():
+            _create(path)
+        with open(path, "r+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # one writer at a time; released on close
+            _drop_partial_line(handle)
+            handle.seek(0, os.SEEK_END)
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
     except OSError as exc:
         raise ResultsFileError(f"cannot write results file {path}: {exc.strerror or exc}") from exc
-    finally:
-        partial.unlink(missing_ok=True)
-    _remove_orphans(path)
 
 
-def _remove_orphans(path: Path) -> None:
-    """Delete partial files left beside ``path`` by writers that were killed mid-write."""
-    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
-        pid = orphan.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
-        if pid.isdigit() and not _running(int(pid)):
-            orphan.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
+def _create(path: Path) -> None:
+    """A new file holding the header; if another writer created it first, theirs is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists but belongs to someone else, or the platform cannot tell
-        return True
-    return True
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(_csv_line(COLUMNS))
+        with contextlib.suppress(FileExistsError):
+            os.link(name, path)  # atomic, and never replaces an existing file
+    finally:
+        os.unlink(name)
 
 
-def _write_rows(partial: Path, rows: list[dict[str, Any]]) -> None:
-    with open(partial, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for item in rows:
-            writer.writerow({key: _format(item.get(key)) for key in COLUMNS})
-        handle.flush()
-        os.fsync(handle.fileno())
+def _drop_partial_line(handle: BinaryIO) -> None:
+    """Cut a last line without its newline: what a writer killed mid-row leaves behind."""
+    size = handle.seek(0, os.SEEK_END)
+    if not size:
+        return
+    handle.seek(size - 1)
+    if handle.read(1) == b"\n":
+        return
+    handle.seek(0)
+    handle.truncate(handle.read().rfind(b"\n") + 1)
+
+
+def _csv_line(values) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
 
 
 def _format(value: Any) -> Any:

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +15,7 @@ from typing import Any
 
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError, DatasetError, one_line
-from zoo.paths import check_can_create
+from zoo.paths import check_can_create, staged
 
 MODEL_FILE = "model.keras"
 VECTORIZER_FILE = "vectorizer.json"
@@ -45,27 +42,17 @@ def save_run(
     """Write every file of a run into ``out`` at once."""
     check_output_dir(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        with staged(out, folder=True) as staging:
+            model.save(staging / MODEL_FILE)
+            vectorizer.save(staging / VECTORIZER_FILE)
+            for name, content in (
+                (CONFIG_FILE, config),
+                (HISTORY_FILE, history),
+                (METRICS_FILE, metrics),
+            ):
+                (staging / name).write_text(json.dumps(_finite(content), indent=2) + "\n")
     except OSError as exc:
-        raise ConfigError(f"cannot create {out}: {exc.strerror or exc}") from exc
-    try:
-        model.save(staging / MODEL_FILE)
-        vectorizer.save(staging / VECTORIZER_FILE)
-        for name, content in (
-            (CONFIG_FILE, config),
-            (HISTORY_FILE, history),
-            (METRICS_FILE, metrics),
-        ):
-            (staging / name).write_text(json.dumps(_finite(content), indent=2) + "\n")
-        if out.exists():
-            out.rmdir()
-        os.replace(staging, out)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise ConfigError(f"cannot write the run to {out}: {exc.strerror or exc}") from exc
-        raise
+        raise ConfigError(f"cannot write the run to {out}: {exc.strerror or exc}") from exc
 
 
 def _finite(value: Any) -> Any:
@@ -81,16 +68,26 @@ def _finite(value: Any) -> Any:
 
 @dataclass
 class Run:
-    """A saved run, loaded back for evaluation or prediction."""
+    """A saved run: its vectorizer and recorded config, and the path of its model."""
 
     path: Path
-    model: Any
     vectorizer: Vectorizer
     config: dict[str, Any]
 
     @property
     def class_names(self) -> list[str]:
         return list(self.config["class_names"])
+
+    @property
+    def model_file(self) -> Path:
+        return self.path / MODEL_FILE
+
+    def load_model(self) -> Any:
+        """The trained model, loaded in Keras safe mode (this imports Keras)."""
+        try:
+            return load_keras_model(self.model_file, self.config.get("architecture"))
+        except Exception as exc:  # Keras raises many types for a bad file
+            raise DatasetError(f"cannot load {self.model_file}: {one_line(exc)}") from exc
 
 
 def require_run_dir(path: str | Path) -> Path:
@@ -103,8 +100,8 @@ def require_run_dir(path: str | Path) -> Path:
     return path
 
 
-def load_run(path: str | Path) -> Run:
-    """Load a run directory; the model loads in Keras safe mode."""
+def read_run(path: str | Path) -> Run:
+    """Check and read a run directory without importing Keras; the model loads on demand."""
     path = require_run_dir(path)
     try:
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
@@ -115,20 +112,15 @@ def load_run(path: str | Path) -> Run:
         raise DatasetError(
             f"{path / MODEL_FILE} is damaged (not a .keras zip archive); train the run again"
         )
-    try:
-        model = load_keras_model(path / MODEL_FILE, config.get("architecture"))
-    except Exception as exc:  # Keras raises many types for a bad file
-        raise DatasetError(f"cannot load {path / MODEL_FILE}: {one_line(exc)}") from exc
-    return Run(path, model, vectorizer, config)
+    return Run(path, vectorizer, config)
 
 
 def load_keras_model(path: Path, architecture: str | None = None) -> Any:
     """Load a ``.keras`` file in safe mode, with the custom layers its architecture declares."""
-    import keras
-
+    from zoo.backend import import_keras
     from zoo.registry import get_registry
 
-    registry = get_registry()
-    spec = registry.architectures.get(architecture or "")
+    keras = import_keras()
+    spec = get_registry().architectures.get(architecture or "")
     custom = spec.custom_objects() if spec is not None and spec.custom_objects else None
     return keras.saving.load_model(path, custom_objects=custom, safe_mode=True)

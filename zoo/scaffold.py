@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from zoo.errors import ConfigError
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+from zoo.paths import staged
+from zoo.spec import NAME_PATTERN
 
 PYPROJECT = """\
 [build-system]
@@ -95,13 +91,11 @@ The `{name}` architecture for [keras-zoo](https://pypi.org/project/keras-zoo/).
 
 def create_plugin(name: str, directory: Path) -> Path:
     """Write the package ``zoo-<name>`` under ``directory``; returns its folder."""
-    if not _NAME.match(name):
+    if not NAME_PATTERN.match(name):
         raise ConfigError(f"plugin name {name!r} must be a lowercase identifier, e.g. my_net")
     target = directory / f"zoo-{name.replace('_', '-')}"
     if target.exists():
         raise ConfigError(f"{target} already exists; choose another name or --dir")
-    directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=directory))
     values = {"name": name, "dash": name.replace("_", "-")}
     files = {
         "pyproject.toml": PYPROJECT,
@@ -109,13 +103,9 @@ def create_plugin(name: str, directory: Path) -> Path:
         f"tests/test_{name}.py": TEST,
         "README.md": README,
     }
-    try:
+    with staged(target, folder=True) as staging:
         for relative, template in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(template.format(**values), encoding="utf-8")
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target

@@ -111,6 +111,11 @@ class ArchitectureSpec:
         object.__setattr__(self, "tags", tuple(self.tags))
 
     @property
+    def provider_label(self) -> str:
+        """Distribution and version, e.g. ``keras-zoo 0.1.0`` (empty when registered by hand)."""
+        return f"{self.provider} {self.provider_version}".strip()
+
+    @property
     def defaults(self) -> dict[str, Any]:
         return {key: hp.default for key, hp in self.hparams.items()}
 

@@ -1,4 +1,4 @@
-"""The comparison table: one line per model and backend, seeds averaged, best accuracy first."""
+"""The comparison table: one line per model, provider and backend, seeds averaged, best first."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from typing import Any
 from tabulate import tabulate
 
 FORMATS = ("table", "markdown", "csv", "json")
+CORE_PROVIDER = "keras-zoo"
 HEADERS = {
     "model": "model",
+    "provider": "provider",
     "params": "params",
     "test_accuracy": "test acc %",
     "best_val_accuracy": "best val %",
@@ -29,27 +31,32 @@ HEADERS = {
     "device": "device",
     "error": "error",
 }
+_TEXT = {"model", "provider", "backend", "device", "error"}
+_PERCENT = {"test_accuracy", "best_val_accuracy"}
 
 
 def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One summary per (model, backend): means over seeds, accuracy as mean and std."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    """One summary per (model, provider, backend): means over the finished seeds, best first.
+
+    ``test_accuracy_std`` is the sample standard deviation (n - 1) over seeds, 0 for one seed.
+    """
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault((row["model"], row.get("backend") or ""), []).append(row)
+        key = (row["model"], row.get("provider") or "", row.get("backend") or "")
+        groups.setdefault(key, []).append(row)
     summaries = []
-    for (model, backend), members in groups.items():
+    for (model, provider, backend), members in groups.items():
         ok = [row for row in members if row.get("status") == "ok"]
         errors = [row["error"] for row in members if row.get("status") != "ok"]
         summary: dict[str, Any] = {
             "model": model,
+            "provider": provider,
             "backend": backend,
             "device": members[-1].get("device", ""),
             "runs": len(ok),
             "error": errors[-1] if errors else "",
         }
-        for key in HEADERS:
-            if key in summary:
-                continue
+        for key in HEADERS.keys() - _TEXT:
             values = [row[key] for row in ok if _number(row.get(key))]
             summary[key] = statistics.fmean(values) if values else None
         accuracies = [row["test_accuracy"] for row in ok if _number(row.get("test_accuracy"))]
@@ -63,38 +70,70 @@ def _number(value: Any) -> bool:
 
 
 def render(rows: Iterable[dict[str, Any]], fmt: str = "table") -> str:
-    """The comparison table of ``rows`` as text, markdown, CSV or JSON."""
+    """The comparison table of ``rows`` as text, markdown, CSV or JSON.
+
+    Text and markdown cells are rounded for reading; CSV cells are plain numbers (accuracies in
+    percent, blank when missing) and JSON holds the unrounded summaries.
+    """
     summaries = summarize(rows)
     if fmt == "json":
         return json.dumps(summaries, indent=2)
-    columns = [key for key in HEADERS if key != "error" or any(s["error"] for s in summaries)]
-    cells = [[_cell(key, summary) for key in columns] for summary in summaries]
+    columns = [key for key in HEADERS if _shown(key, summaries)]
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([HEADERS[key] for key in columns])
-        writer.writerows(cells)
+        writer = csv.writer(out, lineterminator="\n")
+        headers = [HEADERS[key] for key in columns]
+        headers.insert(columns.index("test_accuracy") + 1, "test acc std")
+        writer.writerow(headers)
+        for summary in summaries:
+            cells = [_plain(key, summary.get(key)) for key in columns]
+            cells.insert(columns.index("test_accuracy") + 1, _plain("", _std(summary)))
+            writer.writerow(cells)
         return out.getvalue().rstrip("\n")
+    cells = [[_cell(key, summary) for key in columns] for summary in summaries]
     style = "github" if fmt == "markdown" else "simple"
     return tabulate(
         cells, headers=[HEADERS[key] for key in columns], tablefmt=style, disable_numparse=True
     )
 
 
+def _shown(key: str, summaries: list[dict[str, Any]]) -> bool:
+    """The error column only when a run failed; the provider only when one is not keras-zoo."""
+    if key == "error":
+        return any(s["error"] for s in summaries)
+    if key == "provider":
+        return any(s["provider"].split(" ")[0] not in ("", CORE_PROVIDER) for s in summaries)
+    return True
+
+
+def _std(summary: dict[str, Any]) -> float | None:
+    return summary["test_accuracy_std"] * 100 if summary["runs"] > 1 else None
+
+
+def _plain(key: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if key in _PERCENT:
+        return round(value * 100, 4)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else round(value, 4)
+    return value
+
+
 def _cell(key: str, summary: dict[str, Any]) -> str:
     value = summary.get(key)
     if key == "test_accuracy" and value is not None:
-        spread = summary["test_accuracy_std"] * 100
         text = f"{value * 100:.2f}"
-        return f"{text} ± {spread:.2f}" if summary["runs"] > 1 else text
+        spread = _std(summary)
+        return f"{text} ± {spread:.2f}" if spread is not None else text
     if value is None or value == "":
         return "-"
     if key == "best_val_accuracy":
         return f"{value * 100:.2f}"
     if key == "params":
         return f"{int(value):,}"
-    if key in ("epochs_run",):
-        return f"{value:g}"
+    if key == "epochs_run":
+        return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
     if isinstance(value, float):
         return f"{value:,.1f}" if value >= 100 else f"{value:.2f}"
     return str(value)

@@ -47,10 +47,11 @@ def check_build_and_fit(spec: ArchitectureSpec, num_classes: int, **hparams: Any
     from zoo.config import TrainSettings
     from zoo.trainer import compile_model
 
-    model = spec.builder(tiny_input_spec(num_classes), **spec.resolve(hparams))
+    input_spec = tiny_input_spec(num_classes)
+    model = spec.builder(input_spec, **spec.resolve(hparams))
     tokens, labels = tiny_batch(num_classes)
     outputs = np.asarray(model.predict(tokens, verbose=0))
-    units = 1 if num_classes == 2 else num_classes
+    units = input_spec.output_units
     assert outputs.shape == (TINY_BATCH, units), f"{spec.name}: output shape {outputs.shape}"
     assert np.all((outputs >= 0) & (outputs <= 1)), f"{spec.name}: outputs outside [0, 1]"
     if units > 1:

@@ -10,13 +10,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import keras
 import numpy as np
 
-from zoo.config import TrainSettings
+from zoo.backend import import_keras
+from zoo.config import OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
+from zoo.predictions import predict_labels
 from zoo.spec import ArchitectureSpec, InputSpec
+
+keras = import_keras()
 
 LATENCY_REPEATS = 20
 
@@ -41,15 +44,10 @@ def input_spec_for(data: PreparedData, settings: TrainSettings, matrix=None) -> 
 
 
 def compile_model(model: Any, settings: TrainSettings, num_classes: int) -> None:
-    optimizers = {
-        "adam": keras.optimizers.Adam,
-        "adamw": keras.optimizers.AdamW,
-        "sgd": keras.optimizers.SGD,
-        "rmsprop": keras.optimizers.RMSprop,
-    }
+    optimizer = getattr(keras.optimizers, OPTIMIZERS[settings.optimizer])
     loss = "binary_crossentropy" if num_classes == 2 else "sparse_categorical_crossentropy"
     model.compile(
-        optimizer=optimizers[settings.optimizer](learning_rate=settings.learning_rate),
+        optimizer=optimizer(learning_rate=settings.learning_rate),
         loss=loss,
         metrics=["accuracy"],
     )
@@ -69,8 +67,9 @@ def train_model(
     previous_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(settings.precision)
     try:
-        model = _build(spec, input_spec_for(data, settings, embedding_matrix), hparams)
-        _check_output(model, spec.name, data.num_classes)
+        input_spec = input_spec_for(data, settings, embedding_matrix)
+        model = _build(spec, input_spec, hparams)
+        _check_output(model, spec.name, input_spec)
         compile_model(model, settings, data.num_classes)
         clock = _Clock(settings.target_accuracy)
         callbacks: list[Any] = [clock]
@@ -114,28 +113,21 @@ def _build(spec: ArchitectureSpec, input_spec: InputSpec, hparams: dict[str, Any
     except ZooError:
         raise
     except Exception as exc:  # a plugin's builder may fail in any way
-        provider = f"{spec.provider} {spec.provider_version}".strip() or "its plugin"
+        provider = spec.provider_label or "its plugin"
         raise PluginError(
             f"architecture '{spec.name}' ({provider}) failed to build: {one_line(exc)}; "
             f"check its hyperparameters with 'zoo info {spec.name}' or report it to its author"
         ) from exc
 
 
-def _check_output(model: Any, name: str, num_classes: int) -> None:
-    expected = 1 if num_classes == 2 else num_classes
+def _check_output(model: Any, name: str, input_spec: InputSpec) -> None:
+    expected = input_spec.output_units
     shape = tuple(model.output_shape)
     if len(shape) != 2 or shape[-1] != expected:
         raise TrainingError(
             f"architecture '{name}' returns outputs of shape {shape}, expected (None, {expected}) "
-            f"for {num_classes} classes; fix the plugin's builder"
+            f"for {input_spec.num_classes} classes; fix the plugin's builder"
         )
-
-
-def predict_labels(probabilities: np.ndarray) -> np.ndarray:
-    """Class ids from model outputs (one sigmoid unit, or one softmax unit per class)."""
-    if probabilities.shape[-1] == 1:
-        return (probabilities[:, 0] >= 0.5).astype(np.int32)
-    return probabilities.argmax(axis=-1).astype(np.int32)
 
 
 def measure_inference(model: Any, data: PreparedData, batch_size: int) -> dict[str, float]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from zoo.errors import PluginError
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+from zoo.spec import NAME_PATTERN
 
 
 @dataclass
@@ -24,6 +22,8 @@ class TextDataset:
     fingerprint: str
     name: str = "dataset"
     notes: list[str] = field(default_factory=list)
+    text_column: str = ""  # the columns read, for a table file
+    label_column: str = ""
 
     @property
     def num_classes(self) -> int:
@@ -52,7 +52,7 @@ class DatasetSpec:
     tags: Sequence[str] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not _NAME.match(self.name):
+        if not isinstance(self.name, str) or not NAME_PATTERN.match(self.name):
             raise PluginError(f"invalid dataset name {self.name!r}: use a lowercase identifier")
         if not callable(self.loader):
             raise PluginError(f"dataset '{self.name}': loader is not callable")

@@ -26,6 +26,10 @@ class EmbeddingMatrix:
     def coverage(self) -> str:
         return f"{self.found:,} of {self.searched:,} words found"
 
+    @property
+    def width(self) -> int:
+        return int(self.matrix.shape[1])
+
 
 def load_embedding_matrix(
     path: str | Path, vocabulary: list[str], seed: int = 0

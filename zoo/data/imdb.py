@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from zoo.errors import DatasetError
-from zoo.paths import cache_dir
+from zoo.paths import cache_dir, staged
 
 IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 IMDB_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
@@ -62,11 +62,13 @@ def _first_candidate(places: list[Path]) -> Path | None:
 
 def download_file(url: str, target: Path, sha256: str, timeout: float = 30.0) -> Path:
     """Download ``url`` to ``target`` with a progress line; keep it only if the sha256 matches."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
     digest = hashlib.sha256()
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
+        with (
+            urllib.request.urlopen(url, timeout=timeout) as response,
+            staged(target) as partial,
+            open(partial, "wb") as out,
+        ):
             total = int(response.headers.get("Content-Length") or 0)
             done = 0
             while block := response.read(1 << 20):
@@ -74,14 +76,11 @@ def download_file(url: str, target: Path, sha256: str, timeout: float = 30.0) ->
                 digest.update(block)
                 done += len(block)
                 _progress(done, total)
-        print(file=sys.stderr)
-        if digest.hexdigest() != sha256:
-            raise DatasetError(f"checksum mismatch for {url}: the file is damaged or not IMDB")
-        os.replace(partial, target)
+            print(file=sys.stderr)
+            if digest.hexdigest() != sha256:
+                raise DatasetError(f"checksum mismatch for {url}: the file is damaged or not IMDB")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise DatasetError(f"cannot download {url}: {getattr(exc, 'reason', exc)}") from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return target
 
 

@@ -4,49 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from zoo.data.dataset import DatasetOptions, TextDataset
-from zoo.data.text import Vectorizer, check_settings
-from zoo.errors import ConfigError
-from zoo.paths import cache_dir
+from zoo.data.settings import DataSettings
+from zoo.data.text import Vectorizer
+from zoo.errors import DatasetError
+from zoo.paths import cache_dir, staged
 from zoo.registry import get_registry
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 SPLIT_SEED = 1337
-
-
-@dataclass(frozen=True)
-class DataSettings:
-    """Everything that decides the encoded arrays; equal settings give equal arrays."""
-
-    dataset: str = "imdb"
-    path: str | None = None
-    text_column: str | None = None
-    label_column: str | None = None
-    limit: int | None = None
-    max_tokens: int = 20000
-    sequence_length: int | None = 500
-    truncate: str = "start"
-    validation_split: float = 0.2
-
-    def check(self) -> None:
-        check_settings(self.max_tokens, self.sequence_length, self.truncate)
-        if not 0.0 < self.validation_split < 1.0:
-            raise ConfigError(
-                f"validation_split must be between 0 and 1, got {self.validation_split}"
-            )
-        if self.limit is not None and self.limit <= 0:
-            raise ConfigError(f"limit must be positive, got {self.limit}")
 
 
 @dataclass
 class PreparedData:
-    """Encoded splits, the vectorizer that made them and the class names."""
+    """Encoded splits, the vectorizer that made them, the class names and the data's fingerprint."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -57,6 +33,9 @@ class PreparedData:
     vectorizer: Vectorizer
     class_names: list[str]
     dataset_name: str
+    fingerprint: str = ""
+    text_column: str = ""
+    label_column: str = ""
     notes: list[str] = field(default_factory=list)
     from_cache: bool = False
 
@@ -65,29 +44,59 @@ class PreparedData:
         return len(self.class_names)
 
 
+@dataclass
+class TextSplits:
+    """Raw texts and label ids of the three splits a run uses."""
+
+    train_texts: list[str]
+    train_labels: np.ndarray
+    val_texts: list[str]
+    val_labels: np.ndarray
+    test_texts: list[str]
+    test_labels: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+
 def prepare_data(settings: DataSettings, use_cache: bool = True) -> PreparedData:
     """Load, split and encode the dataset, reusing the cache when the data and settings match."""
     settings.check()
     spec = get_registry().dataset(settings.dataset)
-    options = DatasetOptions(settings.path, settings.text_column, settings.label_column)
+    options = _options(settings)
+    fingerprint = spec.fingerprint(options) if spec.fingerprint is not None else None
     cache_file = None
-    if use_cache and spec.fingerprint is not None:
-        cache_file = _cache_path(spec.fingerprint(options), settings)
+    if use_cache and fingerprint is not None:
+        cache_file = _cache_path(fingerprint, settings)
         cached = _read_cache(cache_file)
         if cached is not None:
             return cached
-    prepared = encode_dataset(spec.loader(options), settings)
+    dataset = spec.loader(options)
+    prepared = encode_dataset(dataset, settings)
+    prepared.fingerprint = fingerprint or dataset.fingerprint
     if cache_file is not None:
         _write_cache(cache_file, prepared)
     return prepared
 
 
-def encode_dataset(dataset: TextDataset, settings: DataSettings) -> PreparedData:
-    """Split (limit, validation, test when missing) and vectorize ``dataset``."""
+def load_splits(settings: DataSettings) -> tuple[TextSplits, list[str]]:
+    """The raw splits ``prepare_data`` would encode, with the class names: for evaluation."""
+    settings.check()
+    dataset = get_registry().dataset(settings.dataset).loader(_options(settings))
+    return split_dataset(dataset, settings), list(dataset.class_names)
+
+
+def _options(settings: DataSettings) -> DatasetOptions:
+    return DatasetOptions(settings.path, settings.text_column, settings.label_column)
+
+
+def split_dataset(dataset: TextDataset, settings: DataSettings) -> TextSplits:
+    """Hold out test rows when the source has none, apply ``limit``, carve the validation split.
+
+    Every split is seeded, so the same data and settings give the same rows in every command.
+    """
     notes = list(dataset.notes)
     rng = np.random.default_rng(SPLIT_SEED)
     train_idx = np.arange(len(dataset.train_texts))
-    test_texts, test_labels = dataset.test_texts, dataset.test_labels
+    test_texts, test_labels = dataset.test_texts, np.asarray(dataset.test_labels)
     if not test_texts:
         train_idx, test_idx = stratified_split(dataset.train_labels, settings.validation_split, rng)
         test_texts = [dataset.train_texts[i] for i in test_idx]
@@ -101,23 +110,47 @@ def encode_dataset(dataset: TextDataset, settings: DataSettings) -> PreparedData
         dataset.train_labels[train_idx], settings.validation_split, rng
     )
     fit_idx, val_idx = train_idx[fit_pos], train_idx[val_pos]
+    for split, size in (
+        ("training", len(fit_idx)),
+        ("validation", len(val_idx)),
+        ("test", len(test_rows)),
+    ):
+        if not size:
+            raise DatasetError(
+                f"{dataset.name}: {len(dataset.train_texts):,} training rows are too few for a "
+                f"{split} split; give more rows or a larger --limit"
+            )
+    return TextSplits(
+        train_texts=[dataset.train_texts[i] for i in fit_idx],
+        train_labels=dataset.train_labels[fit_idx],
+        val_texts=[dataset.train_texts[i] for i in val_idx],
+        val_labels=dataset.train_labels[val_idx],
+        test_texts=[test_texts[i] for i in test_rows],
+        test_labels=test_labels[test_rows],
+        notes=notes,
+    )
+
+
+def encode_dataset(dataset: TextDataset, settings: DataSettings) -> PreparedData:
+    """Split ``dataset`` and vectorize it with a vocabulary learnt from the training split."""
+    splits = split_dataset(dataset, settings)
     vectorizer, fit_tokens = Vectorizer.fit(
-        [dataset.train_texts[i] for i in fit_idx],
-        settings.max_tokens,
-        settings.sequence_length,
-        settings.truncate,
+        splits.train_texts, settings.max_tokens, settings.sequence_length, settings.truncate
     )
     return PreparedData(
         x_train=vectorizer.encode_tokens(fit_tokens),
-        y_train=dataset.train_labels[fit_idx],
-        x_val=vectorizer.encode(dataset.train_texts[i] for i in val_idx),
-        y_val=dataset.train_labels[val_idx],
-        x_test=vectorizer.encode(test_texts[i] for i in test_rows),
-        y_test=np.asarray(test_labels)[test_rows],
+        y_train=splits.train_labels,
+        x_val=vectorizer.encode(splits.val_texts),
+        y_val=splits.val_labels,
+        x_test=vectorizer.encode(splits.test_texts),
+        y_test=splits.test_labels,
         vectorizer=vectorizer,
         class_names=list(dataset.class_names),
         dataset_name=dataset.name,
-        notes=notes,
+        fingerprint=dataset.fingerprint,
+        text_column=dataset.text_column,
+        label_column=dataset.label_column,
+        notes=splits.notes,
     )
 
 
@@ -156,6 +189,9 @@ def _read_cache(path: Path) -> PreparedData | None:
             vectorizer=Vectorizer.from_dict(meta["vectorizer"]),
             class_names=meta["class_names"],
             dataset_name=meta["dataset_name"],
+            fingerprint=meta["fingerprint"],
+            text_column=meta["text_column"],
+            label_column=meta["label_column"],
             notes=meta["notes"],
             from_cache=True,
         )
@@ -168,17 +204,17 @@ def _write_cache(path: Path, prepared: PreparedData) -> None:
         "vectorizer": prepared.vectorizer.to_dict(),
         "class_names": prepared.class_names,
         "dataset_name": prepared.dataset_name,
+        "fingerprint": prepared.fingerprint,
+        "text_column": prepared.text_column,
+        "label_column": prepared.label_column,
         "notes": prepared.notes,
     }
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
+        with staged(path) as partial, open(partial, "wb") as handle:
             np.savez(
                 handle,
                 meta=np.array(json.dumps(meta)),
                 **{name: getattr(prepared, name) for name in _ARRAYS},
             )
-        os.replace(tmp, path)
     except OSError:
-        tmp.unlink(missing_ok=True)  # the cache only saves time: a failed write costs nothing
+        pass  # the cache only saves time: a failed write costs nothing

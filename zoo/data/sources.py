@@ -74,7 +74,7 @@ def read_table(
         train, test = frame[splits == "train"], frame[splits == "test"]
     else:
         train, test = frame, frame.iloc[0:0]
-    return build_dataset(
+    dataset = build_dataset(
         list(train[text_col]),
         list(train[label_col]),
         list(test[text_col]),
@@ -82,6 +82,8 @@ def read_table(
         name=path.name,
         fingerprint="",
     )
+    dataset.text_column, dataset.label_column = text_col, label_col
+    return dataset
 
 
 def _pick_column(frame, wanted: str | None, usual: Iterable[str], role: str, path: Path) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.errors import ConfigError, DatasetError, ZooError, one_line
+from zoo.data.settings import check_settings
+from zoo.errors import DatasetError, ZooError, one_line
 
 PAD, OOV = "", "[UNK]"
-TRUNCATE_SIDES = ("start", "end")
 _HTML_TAG = re.compile(r"<[^>]*>")
 _STRIP_PUNCTUATION = str.maketrans("", "", string.punctuation)
 
@@ -110,13 +110,3 @@ class Vectorizer:
                 f"cannot read vectorizer {path} ({one_line(exc)}); "
                 "the run is damaged, train it again"
             ) from exc
-
-
-def check_settings(max_tokens: int, sequence_length: int | None, truncate: str) -> None:
-    """Raise ``ConfigError`` for a vocabulary or sequence length ≤ 0 or an unknown side."""
-    if max_tokens <= 2:
-        raise ConfigError(f"max_tokens must be greater than 2, got {max_tokens}")
-    if sequence_length is not None and sequence_length <= 0:
-        raise ConfigError(f"sequence_length must be positive, got {sequence_length}")
-    if truncate not in TRUNCATE_SIDES:
-        raise ConfigError(f"truncate must be 'start' or 'end', got {truncate!r}")

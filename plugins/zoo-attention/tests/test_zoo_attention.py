@@ -6,6 +6,7 @@ import pytest
 from zoo.testing import check_architecture
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["attention_bilstm", "transformer"])
 def test_conformance(name, tmp_path):
     check_architecture(name, tmp_path)

@@ -1,0 +1,98 @@
+"""The comparison table on hand-made rows: means, sample std, order, empty cells, formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from zoo.table import render, summarize
+
+
+def row(model, accuracy, seed=0, **extra):
+    return {
+        "model": model,
+        "provider": "keras-zoo 0.1.0",
+        "backend": "tensorflow",
+        "device": "cpu",
+        "status": "ok",
+        "error": None,
+        "seed": seed,
+        "test_accuracy": accuracy,
+        "params": 1000,
+        "epochs_run": 3,
+        "train_seconds": 10.0,
+        **extra,
+    }
+
+
+ROWS = [
+    row("cnn1d", 0.80, 0, epochs_run=9),
+    row("cnn1d", 0.90, 1, epochs_run=10),
+    row("cnn1d", 0.85, 2, epochs_run=10),
+    row("lstm", 0.95, 0, latency_ms=None),
+    row("bilstm", 0.70, 0),
+]
+
+
+def test_means_sample_std_and_best_first():
+    summaries = summarize(ROWS)
+    assert [s["model"] for s in summaries] == ["lstm", "cnn1d", "bilstm"]
+    cnn = summaries[1]
+    assert cnn["runs"] == 3
+    assert cnn["test_accuracy"] == pytest.approx(0.85)
+    assert cnn["test_accuracy_std"] == pytest.approx(0.05)  # n - 1; population std is 0.0408
+    assert cnn["epochs_run"] == pytest.approx(29 / 3)
+    assert summaries[0]["test_accuracy_std"] == 0.0
+
+
+def test_error_rows_count_apart_and_show_their_message():
+    failed = {**row("cnn1d", None, 3), "status": "error", "error": "RuntimeError: boom"}
+    summary = next(s for s in summarize([*ROWS, failed]) if s["model"] == "cnn1d")
+    assert summary["runs"] == 3 and summary["test_accuracy"] == pytest.approx(0.85)
+    assert summary["error"] == "RuntimeError: boom"
+    assert "RuntimeError: boom" in render([*ROWS, failed])
+    assert "error" not in render(ROWS).splitlines()[0]
+
+
+def test_text_table_cells():
+    lines = render(ROWS).splitlines()
+    cnn = next(line for line in lines if line.startswith("cnn1d"))
+    assert "85.00 ± 5.00" in cnn and " 9.7 " in cnn and "1,000" in cnn
+    lstm = next(line for line in lines if line.startswith("lstm"))
+    assert "95.00 " in lstm and "±" not in lstm and " - " in lstm  # latency missing
+    assert lines[2].startswith("lstm")
+
+
+def test_csv_cells_are_plain_numbers():
+    table = list(csv.DictReader(io.StringIO(render(ROWS, "csv"))))
+    assert [line["model"] for line in table] == ["lstm", "cnn1d", "bilstm"]
+    cnn = table[1]
+    assert float(cnn["test acc %"]) == pytest.approx(85.0)
+    assert float(cnn["test acc std"]) == pytest.approx(5.0)
+    assert cnn["params"] == "1000" and float(cnn["epochs"]) == pytest.approx(9.6667)
+    assert table[0]["latency ms"] == "" and table[0]["test acc std"] == ""
+
+
+def test_json_is_the_unrounded_summaries():
+    parsed = json.loads(render(ROWS, "json"))
+    assert parsed[1]["model"] == "cnn1d"
+    assert parsed[1]["test_accuracy"] == pytest.approx(0.85)
+
+
+def test_markdown_table():
+    markdown = render(ROWS, "markdown")
+    assert markdown.startswith("| model") and "85.00 ± 5.00" in markdown
+
+
+def test_versions_and_providers_are_not_averaged_together():
+    rows = [
+        row("attention_bilstm", 0.8, provider="zoo-attention 0.1.0"),
+        row("attention_bilstm", 0.9, provider="zoo-attention 0.2.0"),
+    ]
+    summaries = summarize(rows)
+    assert [s["provider"] for s in summaries] == ["zoo-attention 0.2.0", "zoo-attention 0.1.0"]
+    assert "zoo-attention 0.2.0" in render(rows).splitlines()[2]
+    assert "provider" not in render(ROWS).splitlines()[0]  # only keras-zoo rows

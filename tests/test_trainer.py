@@ -1,0 +1,32 @@
+"""The trainer's numbers against independent computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import write_reviews_csv
+from zoo import get_spec
+from zoo.config import TrainSettings
+from zoo.data.prepare import prepare_data
+from zoo.data.settings import DataSettings
+
+pytestmark = pytest.mark.slow  # trains a model
+
+
+def test_reported_test_accuracy_equals_keras_evaluate_on_the_test_split(tmp_path):
+    from zoo.trainer import train_model
+
+    path = write_reviews_csv(tmp_path / "noisy.csv", flip_every=5)
+    data = prepare_data(DataSettings("file", str(path), max_tokens=200, sequence_length=24))
+    spec = get_spec("cnn1d")
+    hparams = spec.resolve({"embedding_dim": 16, "filters": 16, "dense_units": 16})
+    result = train_model(spec, data, TrainSettings(epochs=3, batch_size=32), hparams, verbose=0)
+    _, accuracy = result.model.evaluate(data.x_test, data.y_test, verbose=0)
+    assert result.metrics["test_accuracy"] == pytest.approx(accuracy, abs=1e-6)
+    assert result.metrics["test_accuracy"] < 1.0
+    validation = float(
+        np.mean((result.model.predict(data.x_val, verbose=0)[:, 0] >= 0.5) == data.y_val)
+    )
+    assert result.metrics["best_val_accuracy"] >= validation - 1e-6
+    assert result.metrics["epochs_run"] == len(result.history["loss"])

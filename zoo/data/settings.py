@@ -1,0 +1,53 @@
+"""Data settings: which dataset, which columns, vocabulary and length. No NumPy, for a fast CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zoo.errors import ConfigError
+
+TRUNCATE_SIDES = ("start", "end")
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Everything that decides the encoded arrays; equal settings give equal arrays."""
+
+    dataset: str = "imdb"
+    path: str | None = None
+    text_column: str | None = None
+    label_column: str | None = None
+    limit: int | None = None
+    max_tokens: int = 20000
+    sequence_length: int | None = 500
+    truncate: str = "start"
+    validation_split: float = 0.2
+
+    def check(self) -> None:
+        check_settings(self.max_tokens, self.sequence_length, self.truncate)
+        if not 0.0 < self.validation_split < 1.0:
+            raise ConfigError(
+                f"validation_split must be between 0 and 1, got {self.validation_split}"
+            )
+        if self.limit is not None and self.limit <= 0:
+            raise ConfigError(f"limit must be positive, got {self.limit}")
+
+
+def check_settings(max_tokens: int, sequence_length: int | None, truncate: str) -> None:
+    """Raise ``ConfigError`` for a vocabulary or sequence length ≤ 0 or an unknown side."""
+    if max_tokens <= 2:
+        raise ConfigError(f"max_tokens must be greater than 2, got {max_tokens}")
+    if sequence_length is not None and sequence_length <= 0:
+        raise ConfigError(f"sequence_length must be positive, got {sequence_length}")
+    if truncate not in TRUNCATE_SIDES:
+        raise ConfigError(f"truncate must be 'start' or 'end', got {truncate!r}")
+
+
+def infer_dataset(path: str) -> str:
+    """``imdb`` for the IMDB files, ``folder`` for other folders, ``file`` otherwise."""
+    location = Path(path).expanduser()
+    name = location.name.lower()
+    if name.startswith(("imdb", "aclimdb")) or (location / "aclImdb").is_dir():
+        return "imdb"
+    return "folder" if location.is_dir() else "file"

@@ -1,0 +1,117 @@
+"""One experiment pipeline: settings and architectures in, everything a run needs out.
+
+``zoo bench``, ``zoo train`` and ``zoo evaluate`` all go through here, so they resolve data,
+training settings and hyperparameters the same way, and a run's key is computed in one place.
+Nothing here imports Keras.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zoo.config import ExperimentConfig, TrainSettings, config_hash
+from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
+from zoo.data.prepare import PreparedData, load_splits, prepare_data
+from zoo.data.settings import DataSettings
+from zoo.data.text import Vectorizer
+from zoo.spec import ArchitectureSpec
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One architecture with its training settings, hyperparameters and pretrained vectors."""
+
+    spec: ArchitectureSpec
+    train: TrainSettings
+    hparams: dict[str, Any]
+    vectors: EmbeddingMatrix | None = None
+
+    @property
+    def embedding_matrix(self) -> np.ndarray | None:
+        return self.vectors.matrix if self.vectors else None
+
+    def with_seed(self, seed: int) -> PlannedRun:
+        return dataclasses.replace(self, train=dataclasses.replace(self.train, seed=seed))
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Checked settings: the data every architecture shares, and how each one trains."""
+
+    data_settings: DataSettings
+    config: ExperimentConfig
+    specs: tuple[ArchitectureSpec, ...]
+
+    @classmethod
+    def from_config(cls, config: ExperimentConfig, specs: list[ArchitectureSpec]) -> Experiment:
+        """Check every setting and hyperparameter without reading any data."""
+        config.check_hparams(specs)
+        for spec in specs:
+            config.train_settings(spec.name)
+        return cls(config.data_settings(), config, tuple(specs))
+
+    def prepare(
+        self, report: Callable[[str], None] = print
+    ) -> tuple[PreparedData, list[PlannedRun]]:
+        """Load and encode the data once, read each embeddings file once, resolve every run."""
+        data = prepare_data(self.data_settings)
+        for note in data.notes:
+            report(f"note: {note}")
+        loaded: dict[str, EmbeddingMatrix] = {}
+        runs = []
+        for spec in self.specs:
+            train = self.config.train_settings(spec.name)
+            vectors = None
+            if train.embeddings:
+                if train.embeddings not in loaded:
+                    loaded[train.embeddings] = load_embedding_matrix(
+                        train.embeddings, data.vectorizer.vocabulary
+                    )
+                vectors = loaded[train.embeddings]
+            hparams = self.config.hparams_for(spec, vectors.width if vectors else None)
+            runs.append(PlannedRun(spec, train, hparams, vectors))
+        for path, vectors in loaded.items():  # once every run is known to be valid
+            report(f"embeddings: {vectors.coverage} in {Path(path).name}")
+        return data, runs
+
+
+def run_key(run: PlannedRun, data: PreparedData, settings: DataSettings, backend: str) -> str:
+    """Everything that decides a run's numbers except its seed: equal keys, interchangeable rows.
+
+    The data enter by content (fingerprint) and by the settings that select and encode it, not by
+    path; the architecture by name and by its provider's version.
+    """
+    return config_hash(
+        run.spec.name,
+        run.spec.provider_label,
+        data.fingerprint,
+        {k: v for k, v in dataclasses.asdict(settings).items() if k != "path"},
+        {k: v for k, v in dataclasses.asdict(run.train).items() if k != "seed"},
+        run.hparams,
+        backend,
+    )
+
+
+def evaluation_split(
+    recorded: dict[str, Any], vectorizer: Vectorizer, **changes: str | None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The encoded test split of a run's recorded data settings, or of new data in ``changes``.
+
+    ``changes`` (``dataset``, ``path``, ``text_column``, ``label_column``) replace the recorded
+    values; the split comes from the same pipeline as in training, encoded with the run's
+    vectorizer. Returns the token ids, the labels and the data's class names.
+    """
+    given = {key: value for key, value in changes.items() if value is not None}
+    values = {**recorded, **given}
+    if "path" in given:
+        values["limit"] = None  # new data is scored on its whole test split
+        if "dataset" not in given:
+            values["dataset"] = None  # inferred again from the new path
+    splits, class_names = load_splits(ExperimentConfig(data=values).data_settings())
+    return vectorizer.encode(splits.test_texts), splits.test_labels, class_names
