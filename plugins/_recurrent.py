@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zoo import HParam, InputSpec
+from zoo.blocks import POOLINGS
 
 EMBEDDING_DIM = HParam(128, "width of the word embedding (pretrained vectors set it)", 1)
 EMBEDDING_DROPOUT = HParam(0.0, "dropout between the embedding and the LSTM (tutorial)", 0.0, 0.99)
@@ -13,6 +14,12 @@ RECURRENT_DROPOUT = HParam(
     0.0, "LSTM recurrent_dropout; > 0 disables cuDNN and is much slower", 0.0, 0.99
 )
 DROPOUT = HParam(0.2, "dropout after the last LSTM (course)", 0.0, 0.99)
+POOLING = HParam(
+    "mean_max",
+    "what the head sees: the last LSTM state (seeds), or max / mean+max over time",
+    choices=POOLINGS,
+)
+SPATIAL_DROPOUT = HParam(0.2, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99)
 
 
 def build_recurrent(
@@ -27,26 +34,34 @@ def build_recurrent(
     input_dropout: float,
     recurrent_dropout: float,
     dropout: float,
+    pooling: str,
+    spatial_dropout: float,
 ) -> Any:
-    """Embedding → ``n_layers`` LSTMs (all but the last return sequences) → dropout → head."""
+    """Embedding → ``n_layers`` LSTMs → last state or pooling over time → dropout → head.
+
+    All LSTMs but the last return sequences; the last does too when the head pools over time.
+    """
     import keras
 
-    from zoo.blocks import classifier_head, embed, functional_model, token_input
+    from zoo import blocks
 
-    tokens = token_input(input_spec)
-    x = embed(tokens, input_spec, embedding_dim)
+    tokens = blocks.token_input(input_spec, any_length=True)
+    x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
     if embedding_dropout:
         x = keras.layers.Dropout(embedding_dropout, name="embedding_dropout")(x)
     for index in range(n_layers):
+        last = index == n_layers - 1
         layer = keras.layers.LSTM(
             units,
             dropout=input_dropout,
             recurrent_dropout=recurrent_dropout,
-            return_sequences=index < n_layers - 1,
+            return_sequences=not last or pooling != "last",
             name=f"lstm_{index + 1}",
         )
         if bidirectional:
             layer = keras.layers.Bidirectional(layer, name=f"bilstm_{index + 1}")
         x = layer(x)
+    if pooling != "last":
+        x = blocks.pool_over_time(x, pooling)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
-    return functional_model(tokens, classifier_head(x, input_spec), name)
+    return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), name)

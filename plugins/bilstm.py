@@ -26,6 +26,8 @@ def zoo_register_architectures(register):
                 "input_dropout": r.INPUT_DROPOUT,
                 "recurrent_dropout": r.RECURRENT_DROPOUT,
                 "dropout": r.DROPOUT,
+                "pooling": r.POOLING,
+                "spatial_dropout": r.SPATIAL_DROPOUT,
             },
             reference="Schuster & Paliwal 1997; course notebook and tutorial seeds",
             tags=("recurrent", "bidirectional"),

@@ -13,19 +13,20 @@ def build(
     kernel_size: int,
     dropout: float,
     dense_units: int,
+    spatial_dropout: float,
 ):
     """Build the 1D convolutional classifier."""
     import keras
 
-    from zoo.blocks import classifier_head, embed, functional_model, token_input
+    from zoo import blocks
 
-    tokens = token_input(input_spec)
-    x = embed(tokens, input_spec, embedding_dim)
+    tokens = blocks.token_input(input_spec, any_length=True)
+    x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
     x = keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv")(x)
     x = keras.layers.GlobalMaxPooling1D(name="global_max_pool")(x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
-    return functional_model(tokens, classifier_head(x, input_spec), "cnn1d")
+    return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), "cnn1d")
 
 
 @hookimpl
@@ -41,6 +42,9 @@ def zoo_register_architectures(register):
                 "kernel_size": HParam(3, "convolution width in words", 1),
                 "dropout": HParam(0.5, "dropout after pooling", 0.0, 0.99),
                 "dense_units": HParam(100, "units of the dense relu layer", 1),
+                "spatial_dropout": HParam(
+                    0.0, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99
+                ),
             },
             reference="Kim 2014; course notebook seed",
             tags=("convolutional",),

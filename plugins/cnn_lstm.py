@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoo_plugins import _recurrent as r
+
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 
 
@@ -14,19 +16,23 @@ def build(
     pool_size: int,
     units: int,
     dropout: float,
+    pooling: str,
+    spatial_dropout: float,
 ):
     """Build the convolution-then-LSTM classifier."""
     import keras
 
-    from zoo.blocks import classifier_head, embed, functional_model, token_input
+    from zoo import blocks
 
-    tokens = token_input(input_spec)
-    x = embed(tokens, input_spec, embedding_dim)
+    tokens = blocks.token_input(input_spec, any_length=True)
+    x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
     x = keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv")(x)
     x = keras.layers.MaxPooling1D(pool_size, name="max_pool")(x)
-    x = keras.layers.LSTM(units, name="lstm")(x)
+    x = keras.layers.LSTM(units, return_sequences=pooling != "last", name="lstm")(x)
+    if pooling != "last":
+        x = blocks.pool_over_time(x, pooling)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
-    return functional_model(tokens, classifier_head(x, input_spec), "cnn_lstm")
+    return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), "cnn_lstm")
 
 
 @hookimpl
@@ -43,6 +49,8 @@ def zoo_register_architectures(register):
                 "pool_size": HParam(2, "max pooling window", 1),
                 "units": HParam(100, "LSTM units", 1),
                 "dropout": HParam(0.2, "dropout after the LSTM", 0.0, 0.99),
+                "pooling": r.POOLING,
+                "spatial_dropout": r.SPATIAL_DROPOUT,
             },
             reference="tutorial seed (CNN-LSTM on IMDB)",
             tags=("convolutional", "recurrent"),

@@ -29,6 +29,8 @@ def zoo_register_architectures(register):
                 "input_dropout": r.INPUT_DROPOUT,
                 "recurrent_dropout": r.RECURRENT_DROPOUT,
                 "dropout": r.DROPOUT,
+                "pooling": r.POOLING,
+                "spatial_dropout": r.SPATIAL_DROPOUT,
             },
             reference="Graves et al. 2013; course notebook seed",
             tags=("recurrent", "bidirectional", "stacked"),

@@ -26,10 +26,14 @@ def test_builtin_defaults_keep_cudnn_eligible_lstms(name):
 def test_stacked_bilstm_stacks_n_layers():
     import keras
 
-    model = zoo.build_model("stacked_bilstm", zoo.InputSpec(50, 12), n_layers=3, units=4)
+    spec = zoo.InputSpec(50, 12)
+    model = zoo.build_model("stacked_bilstm", spec, n_layers=3, units=4, pooling="last")
     layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
     assert len(layers) == 3
     assert [layer.forward_layer.return_sequences for layer in layers] == [True, True, False]
+    pooled = zoo.build_model("stacked_bilstm", spec, n_layers=2, units=4, pooling="max")
+    layers = [layer for layer in pooled.layers if isinstance(layer, keras.layers.Bidirectional)]
+    assert [layer.forward_layer.return_sequences for layer in layers] == [True, True]
 
 
 def test_seed_options_are_hyperparameters():

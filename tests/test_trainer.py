@@ -7,6 +7,7 @@ import pytest
 
 from tests.conftest import write_reviews_csv
 from zoo import get_spec
+from zoo.batching import bucket_widths, token_counts
 from zoo.config import TrainSettings
 from zoo.data.prepare import prepare_data
 from zoo.data.settings import DataSettings
@@ -14,14 +15,19 @@ from zoo.data.settings import DataSettings
 pytestmark = pytest.mark.slow  # trains a model
 
 
-def test_reported_test_accuracy_equals_keras_evaluate_on_the_test_split(tmp_path):
+def _train(tmp_path, **settings):
     from zoo.trainer import train_model
 
     path = write_reviews_csv(tmp_path / "noisy.csv", flip_every=5)
-    data = prepare_data(DataSettings("file", str(path), max_tokens=200, sequence_length=24))
+    data = prepare_data(DataSettings("file", str(path), max_tokens=200, sequence_length=40))
     spec = get_spec("cnn1d")
     hparams = spec.resolve({"embedding_dim": 16, "filters": 16, "dense_units": 16})
-    result = train_model(spec, data, TrainSettings(epochs=3, batch_size=32), hparams, verbose=0)
+    train = TrainSettings(epochs=3, batch_size=32, **settings)
+    return data, train_model(spec, data, train, hparams, verbose=0)
+
+
+def test_reported_test_accuracy_equals_keras_evaluate_on_the_test_split(tmp_path):
+    data, result = _train(tmp_path, bucketing=False)
     _, accuracy = result.model.evaluate(data.x_test, data.y_test, verbose=0)
     assert result.metrics["test_accuracy"] == pytest.approx(accuracy, abs=1e-6)
     assert result.metrics["test_accuracy"] < 1.0
@@ -30,3 +36,16 @@ def test_reported_test_accuracy_equals_keras_evaluate_on_the_test_split(tmp_path
     )
     assert result.metrics["best_val_accuracy"] >= validation - 1e-6
     assert result.metrics["epochs_run"] == len(result.history["loss"])
+
+
+def test_bucketed_accuracy_equals_one_text_at_a_time_at_its_bucket_width(tmp_path):
+    data, result = _train(tmp_path)
+    counts = token_counts(data.x_test)
+    widths = bucket_widths(data.x_test.shape[1])
+    correct = 0
+    for row, label in zip(data.x_test, data.y_test, strict=True):
+        width = int(widths[np.searchsorted(widths, token_counts(row[None])[0])])
+        probability = float(np.asarray(result.model(row[None, -width:]))[0, 0])
+        correct += int((probability >= 0.5) == label)
+    assert counts.max() < data.x_test.shape[1] // 2 < widths[-1]  # padding really was cut
+    assert result.metrics["test_accuracy"] == pytest.approx(correct / len(data.y_test), abs=1e-9)

@@ -19,7 +19,7 @@ from zoo.data.prepare import PreparedData
 from zoo.data.settings import DataSettings
 from zoo.errors import one_line
 from zoo.experiment import Experiment, PlannedRun, run_key
-from zoo.interrupts import check_interrupted
+from zoo.interrupts import check_interrupted, deferred_interrupts
 from zoo.registry import get_registry
 from zoo.results import append_result, check_results_path, read_results
 
@@ -83,8 +83,9 @@ def run_benchmark(
                 report(f"error: {name} seed {seed}: {row['error']}")
             finally:
                 keras.backend.clear_session()
-            append_result(plan.results_path, row)
-            rows.append(row)
+            with deferred_interrupts():  # the row is in the file and the table, or in neither
+                append_result(plan.results_path, row)
+                rows.append(row)
     return rows
 
 

@@ -10,12 +10,19 @@ from typing import Any
 
 from zoo.spec import InputSpec
 
+POOLINGS = ("last", "max", "mean_max")
 
-def token_input(input_spec: InputSpec) -> Any:
-    """The model input: int token ids of shape ``(batch, sequence_length)``."""
+
+def token_input(input_spec: InputSpec, any_length: bool = False) -> Any:
+    """The model input: int token ids of shape ``(batch, sequence_length)``.
+
+    ``any_length=True`` leaves the length open, for models without layers tied to one length:
+    the trainer then cuts each batch to its longest text instead of paying for padding.
+    """
     import keras
 
-    return keras.Input(shape=(input_spec.sequence_length,), dtype="int32", name="token_ids")
+    length = None if any_length else input_spec.sequence_length
+    return keras.Input(shape=(length,), dtype="int32", name="token_ids")
 
 
 def embed(tokens: Any, input_spec: InputSpec, embedding_dim: int) -> Any:
@@ -36,6 +43,24 @@ def embed(tokens: Any, input_spec: InputSpec, embedding_dim: int) -> Any:
     embedded = layer(tokens)
     layer.set_weights([matrix])
     return embedded
+
+
+def spatial_dropout(x: Any, rate: float) -> Any:
+    """Drop whole embedding channels (the same ones at every position); identity at 0."""
+    import keras
+
+    return keras.layers.SpatialDropout1D(rate, name="spatial_dropout")(x) if rate else x
+
+
+def pool_over_time(sequence: Any, pooling: str) -> Any:
+    """Max, or mean and max concatenated, over the time axis of ``(batch, time, features)``."""
+    import keras
+
+    maximum = keras.layers.GlobalMaxPooling1D(name="max_over_time")(sequence)
+    if pooling == "max":
+        return maximum
+    mean = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(sequence)
+    return keras.layers.Concatenate(name="mean_max")([mean, maximum])
 
 
 def classifier_head(features: Any, input_spec: InputSpec) -> Any:

@@ -20,7 +20,7 @@ from tabulate import tabulate
 
 from zoo import __version__
 from zoo.backend import BACKENDS, require_backend, select_backend
-from zoo.config import LONGEST, OPTIMIZERS, PRECISIONS, assemble_config
+from zoo.config import LONGEST, OPTIMIZERS, PRECISIONS, SCHEDULES, assemble_config
 from zoo.data.settings import TRUNCATE_SIDES
 from zoo.errors import ConfigError, DatasetError, ZooError, one_line
 from zoo.interrupts import catch_interrupts
@@ -248,9 +248,19 @@ def experiment_options(func: Callable) -> Callable:
         _single("--batch-size", type=int),
         _single("--optimizer", type=click.Choice(tuple(OPTIMIZERS))),
         _single("--lr", "learning_rate", type=float, help="Learning rate."),
+        _single(
+            "--schedule",
+            type=click.Choice(SCHEDULES),
+            help="Learning rate schedule: constant, or cosine decay to 0 over the epochs.",
+        ),
         _single("--seed", type=int, help="Random seed (the first, with --seeds)."),
         _single("--patience", type=int, help="Early stopping patience on val accuracy; 0 = off."),
         _single("--precision", type=click.Choice(PRECISIONS)),
+        click.option(
+            "--bucketing/--no-bucketing",
+            default=None,
+            help="Cut each batch to its longest text (default) or pad all to the full length.",
+        ),
         _single("--embeddings", help="Pretrained vectors (GloVe/word2vec text, gzip ok)."),
         click.option(
             "--freeze-embeddings",
@@ -480,7 +490,6 @@ def evaluate_command(run_dir, backend, **data) -> None:
     The run's recorded settings (limit, validation share, split seed) select the same test rows
     that 'zoo train' scored; new data is scored on its whole test split.
     """
-    import numpy as np
 
     from zoo.experiment import evaluation_split
     from zoo.predictions import predict_labels
@@ -496,7 +505,9 @@ def evaluate_command(run_dir, backend, **data) -> None:
             f"the data's classes {class_names} differ from the run's {run.class_names}"
         )
     select_backend(backend)
-    probabilities = np.asarray(run.load_model().predict(x_test, verbose=0))
+    from zoo.trainer import predict_probabilities
+
+    probabilities = predict_probabilities(run.load_model(), x_test)
     accuracy = float((predict_labels(probabilities) == y_test).mean())
     architecture = run.config.get("architecture", "?")
     click.echo(f"{architecture}: test accuracy {accuracy * 100:.2f} % on {len(y_test):,} texts")
@@ -527,12 +538,13 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
         raise ConfigError("give texts as arguments, with --file, or one per line on stdin")
     run = read_run(run_dir)
     select_backend(backend)
-    import numpy as np
-
     from zoo.predictions import confidences, predict_labels
 
     _registry()  # plugins load here, so their warnings wait for the command's outcome
-    probabilities = np.asarray(run.load_model().predict(run.vectorizer.encode(items), verbose=0))
+    model = run.load_model()
+    from zoo.trainer import predict_probabilities
+
+    probabilities = predict_probabilities(model, run.vectorizer.encode(items))
     labels = predict_labels(probabilities)
     results = [
         {"text": text, "label": run.class_names[label], "probability": float(confidence)}

@@ -36,6 +36,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 # each optimizer by its name in settings and its class in keras.optimizers
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
+SCHEDULES = ("constant", "cosine")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 LONGEST = "longest"
 EMBEDDING_DIM = "embedding_dim"
@@ -48,6 +49,7 @@ class TrainSettings:
 
     optimizer: str = "adam"
     learning_rate: float = 0.001
+    schedule: str = "constant"  # or "cosine": decay to 0 over the epochs
     epochs: int = 10
     batch_size: int = 64
     seed: int = 0
@@ -56,11 +58,16 @@ class TrainSettings:
     embeddings: str | None = None
     embeddings_trainable: bool = True
     target_accuracy: float | None = None
+    bucketing: bool = True  # batches cut to their longest text, for models that take any length
 
     def check(self) -> None:
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(
                 f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"
+            )
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(
+                f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}"
             )
         if self.precision not in PRECISIONS:
             raise ConfigError(

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _received: list[int] = []
+_deferring: list[bool] = []
 
 
 def catch_interrupts() -> None:
@@ -18,7 +21,8 @@ def catch_interrupts() -> None:
 
     def handler(signum, frame):
         _received.append(signum)
-        raise KeyboardInterrupt
+        if not _deferring:
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
@@ -35,3 +39,14 @@ def check_interrupted() -> None:
     """Raise ``KeyboardInterrupt`` if a signal came, even one a finalizer swallowed."""
     if _received:
         raise KeyboardInterrupt
+
+
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold an interrupt until the block is done: for work that must not be cut in half."""
+    _deferring.append(True)
+    try:
+        yield
+    finally:
+        _deferring.pop()
+    check_interrupted()

@@ -38,6 +38,7 @@ class HParam:
     help: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple[Any, ...] = ()
 
     @property
     def type(self) -> type:
@@ -46,6 +47,11 @@ class HParam:
     def coerce(self, name: str, value: Any) -> Any:
         """Return ``value`` as this hyperparameter's type, or raise ``HyperparameterError``."""
         value = coerce_value(name, value, self.type)
+        if self.choices and value not in self.choices:
+            raise HyperparameterError(
+                f"hyperparameter '{name}' must be one of {', '.join(map(str, self.choices))}, "
+                f"got {value!r}"
+            )
         too_low = self.minimum is not None and value < self.minimum
         if too_low or (self.maximum is not None and value > self.maximum):
             raise HyperparameterError(

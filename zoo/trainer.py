@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from zoo.backend import import_keras
+from zoo.batching import plan_batches
 from zoo.config import OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
@@ -22,6 +23,7 @@ from zoo.spec import ArchitectureSpec, InputSpec
 keras = import_keras()
 
 LATENCY_REPEATS = 20
+INFERENCE_BATCH = 256
 
 
 @dataclass
@@ -43,14 +45,18 @@ def input_spec_for(data: PreparedData, settings: TrainSettings, matrix=None) -> 
     )
 
 
-def compile_model(model: Any, settings: TrainSettings, num_classes: int) -> None:
+def compile_model(
+    model: Any, settings: TrainSettings, num_classes: int, steps_per_epoch: int = 1
+) -> None:
+    """Loss for the number of classes; the optimizer with the learning rate and its schedule."""
     optimizer = getattr(keras.optimizers, OPTIMIZERS[settings.optimizer])
+    learning_rate: Any = settings.learning_rate
+    if settings.schedule == "cosine":  # from the learning rate down to 0 at the last epoch
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            settings.learning_rate, decay_steps=max(settings.epochs * steps_per_epoch, 1)
+        )
     loss = "binary_crossentropy" if num_classes == 2 else "sparse_categorical_crossentropy"
-    model.compile(
-        optimizer=optimizer(learning_rate=settings.learning_rate),
-        loss=loss,
-        metrics=["accuracy"],
-    )
+    model.compile(optimizer=optimizer(learning_rate=learning_rate), loss=loss, metrics=["accuracy"])
 
 
 def train_model(
@@ -63,14 +69,14 @@ def train_model(
 ) -> TrainResult:
     """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split."""
 
-    keras.utils.set_random_seed(settings.seed)
+    seed = settings.seed
+    keras.utils.set_random_seed(seed)
     previous_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(settings.precision)
     try:
         input_spec = input_spec_for(data, settings, embedding_matrix)
         model = _build(spec, input_spec, hparams)
         _check_output(model, spec.name, input_spec)
-        compile_model(model, settings, data.num_classes)
         clock = _Clock(settings.target_accuracy)
         callbacks: list[Any] = [clock]
         if settings.patience:
@@ -82,12 +88,20 @@ def train_model(
                     restore_best_weights=True,
                 )
             )
+        if settings.bucketing and takes_any_length(model):
+            batches = _bucketed(data.x_train, data.y_train, settings.batch_size, seed)
+            train_data = {"x": batches, "shuffle": False}  # the plan shuffles itself
+            validation = _bucketed(data.x_val, data.y_val, INFERENCE_BATCH)
+            steps = len(batches)
+        else:
+            train_data = {"x": data.x_train, "y": data.y_train, "batch_size": settings.batch_size}
+            validation = (data.x_val, data.y_val)
+            steps = math.ceil(len(data.x_train) / settings.batch_size)
+        compile_model(model, settings, data.num_classes, steps)
         history = model.fit(
-            data.x_train,
-            data.y_train,
-            validation_data=(data.x_val, data.y_val),
+            **train_data,
+            validation_data=validation,
             epochs=settings.epochs,
-            batch_size=settings.batch_size,
             callbacks=callbacks,
             verbose=verbose,
         ).history
@@ -99,7 +113,7 @@ def train_model(
         metrics = {
             "params": int(model.count_params()),
             **clock.summary(len(data.x_train), settings.batch_size),
-            **measure_inference(model, data, settings.batch_size),
+            **measure_inference(model, data),
         }
         return TrainResult(model, {k: [float(v) for v in vs] for k, vs in history.items()}, metrics)
     finally:
@@ -130,15 +144,77 @@ def _check_output(model: Any, name: str, input_spec: InputSpec) -> None:
         )
 
 
-def measure_inference(model: Any, data: PreparedData, batch_size: int) -> dict[str, float]:
+def takes_any_length(model: Any) -> bool:
+    """Whether the model's token input has no fixed length, so batches may be cut shorter."""
+    shape = model.input_shape
+    return isinstance(shape, tuple) and len(shape) == 2 and shape[1] is None
+
+
+def _bucketed(x: np.ndarray, y: np.ndarray | None, batch_size: int, seed: int | None = None) -> Any:
+    """Length-bucketed batches, reshuffled each epoch when ``seed`` is given.
+
+    TensorFlow gets a ``tf.data.Dataset`` whose signature leaves both dimensions open, so one
+    trace serves every width; jax and torch take a ``PyDataset``.
+    """
+    rng = None if seed is None else np.random.default_rng(seed)
+    count = len(plan_batches(x, batch_size))
+
+    def batches():
+        for batch in plan_batches(x, batch_size, rng):
+            tokens = x[batch.rows][:, -batch.width :]
+            yield (tokens,) if y is None else (tokens, y[batch.rows])
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        spec = [tf.TensorSpec((None, None), tf.int32)]
+        if y is not None:
+            spec.append(tf.TensorSpec((None,), tf.as_dtype(y.dtype)))
+        dataset = tf.data.Dataset.from_generator(batches, output_signature=tuple(spec))
+        return dataset.apply(tf.data.experimental.assert_cardinality(count))
+    return _Batches(batches, count)
+
+
+class _Batches(keras.utils.PyDataset):
+    """A ``PyDataset`` over a batch generator, planned anew each epoch."""
+
+    def __init__(self, make: Any, count: int) -> None:
+        super().__init__()
+        self.make, self.count = make, count
+        self.current = list(make())
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> Any:
+        return self.current[index]
+
+    def on_epoch_end(self) -> None:
+        self.current = list(self.make())
+
+
+def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 0) -> np.ndarray:
+    """Model outputs for ``x`` in its row order; length-bucketed when the model allows it."""
+    batch_size = batch_size or INFERENCE_BATCH
+    if not takes_any_length(model) or not len(x):
+        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    order = np.concatenate([batch.rows for batch in plan_batches(x, batch_size)])
+    outputs = np.asarray(model.predict(_bucketed(x, None, batch_size), verbose=0))
+    restored = np.empty_like(outputs)
+    restored[order] = outputs
+    return restored
+
+
+def measure_inference(model: Any, data: PreparedData) -> dict[str, float]:
     """Test accuracy, throughput after a warm-up pass, and the median single-review latency."""
-    warm = data.x_test[: max(batch_size, 1)]
-    model.predict(warm, batch_size=batch_size, verbose=0)
+    predict_probabilities(model, data.x_test[:INFERENCE_BATCH])
     start = time.perf_counter()
-    probabilities = np.asarray(model.predict(data.x_test, batch_size=batch_size, verbose=0))
+    probabilities = predict_probabilities(model, data.x_test)
     elapsed = time.perf_counter() - start
     accuracy = float((predict_labels(probabilities) == data.y_test).mean())
     one = data.x_test[:1]
+    if takes_any_length(model):
+        one = one[:, -plan_batches(one, 1)[0].width :]
     model.predict_on_batch(one)
     latencies = []
     for _ in range(LATENCY_REPEATS):

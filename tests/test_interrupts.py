@@ -1,0 +1,48 @@
+"""Interrupts: remembered when swallowed, held back while a row is being recorded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pytest
+
+from zoo import interrupts
+
+
+@pytest.fixture
+def caught(monkeypatch):
+    """``catch_interrupts`` installed for one test, the previous handlers restored after."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    monkeypatch.setattr(interrupts, "_received", [])
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    interrupts.catch_interrupts()
+    yield
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
+def test_an_interrupt_waits_for_the_end_of_a_deferred_block(caught):
+    done = []
+    with pytest.raises(KeyboardInterrupt), interrupts.deferred_interrupts():
+        os.kill(os.getpid(), signal.SIGTERM)
+        done.append("first half")
+        done.append("second half")
+    assert done == ["first half", "second half"]
+
+
+def test_an_interrupt_swallowed_by_a_finalizer_is_still_seen(caught):
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)  # KeyboardInterrupt here is only "ignored"
+
+    Finalized()
+    with pytest.raises(KeyboardInterrupt):
+        interrupts.check_interrupted()
+
+
+def test_without_a_signal_nothing_is_raised(caught):
+    with interrupts.deferred_interrupts():
+        pass
+    interrupts.check_interrupted()
