@@ -13,13 +13,13 @@ INPUT_DROPOUT = HParam(0.0, "LSTM dropout on its inputs (tutorial's dropout=)", 
 RECURRENT_DROPOUT = HParam(
     0.0, "LSTM recurrent_dropout; > 0 disables cuDNN and is much slower", 0.0, 0.99
 )
-DROPOUT = HParam(0.2, "dropout after the last LSTM (course)", 0.0, 0.99)
+DROPOUT = HParam(0.5, "dropout before the output (the course used 0.2)", 0.0, 0.99)
 POOLING = HParam(
     "mean_max",
     "what the head sees: the last LSTM state (seeds), or max / mean+max over time",
     choices=POOLINGS,
 )
-SPATIAL_DROPOUT = HParam(0.2, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99)
+SPATIAL_DROPOUT = HParam(0.3, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99)
 
 
 def build_recurrent(

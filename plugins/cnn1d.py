@@ -38,12 +38,12 @@ def zoo_register_architectures(register):
             description="Embedding, Conv1D, global max pooling, dropout, dense relu, output",
             hparams={
                 "embedding_dim": HParam(128, "width of the word embedding", 1),
-                "filters": HParam(128, "convolution filters", 1),
+                "filters": HParam(256, "convolution filters", 1),
                 "kernel_size": HParam(3, "convolution width in words", 1),
                 "dropout": HParam(0.5, "dropout after pooling", 0.0, 0.99),
-                "dense_units": HParam(100, "units of the dense relu layer", 1),
+                "dense_units": HParam(128, "units of the dense relu layer", 1),
                 "spatial_dropout": HParam(
-                    0.0, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99
+                    0.2, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99
                 ),
             },
             reference="Kim 2014; course notebook seed",

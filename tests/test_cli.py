@@ -133,10 +133,10 @@ def test_bench_csv_cells_are_numbers(reviews_csv, tmp_path):
 
 def test_evaluate_scores_the_test_rows_train_scored(tmp_path):
     """No split column and a --limit: both commands must hold out the same rows."""
-    data = write_reviews_csv(tmp_path / "nosplit.csv", split_column=False, flip_every=7)
+    write_reviews_csv(tmp_path / "nosplit.csv", split_column=False, flip_every=7)
     run = tmp_path / "run"
-    args = ["train", "cnn1d", "--data", str(data), *TOY, "--limit", "150", "--epochs", "3"]
-    trained = run_zoo(*args, "--out", str(run), "--quiet")
+    args = ["train", "cnn1d", "--data", "nosplit.csv", *TOY, "--limit", "150", "--epochs", "3"]
+    trained = run_zoo(*args, "--out", str(run), "--quiet", cwd=tmp_path)  # a relative path
     assert trained.returncode == 0, trained.stderr
     metrics = json.loads((run / "metrics.json").read_text())
     evaluated = run_zoo("evaluate", str(run))

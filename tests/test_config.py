@@ -19,6 +19,14 @@ def test_recipes_reproduce_the_seed_settings():
     assert course.train_settings("cnn1d").batch_size == 64
     assert course.hparams_for(get_spec("lstm"))["units"] == 200
     assert course.hparams_for(get_spec("stacked_bilstm"))["n_layers"] == 2
+    for recipe in (tutorial, course):  # the seeds pad to the full length and use the last state
+        assert recipe.train_settings("cnn1d").bucketing is False
+        assert recipe.train_settings("lstm").schedule == "constant"
+        assert recipe.data_settings().validation_split == 0.2
+        assert recipe.hparams_for(get_spec("cnn1d"))["spatial_dropout"] == 0.0
+        for name in ("lstm", "bilstm", "stacked_bilstm", "cnn_lstm"):
+            hparams = recipe.hparams_for(get_spec(name))
+            assert (hparams["pooling"], hparams["spatial_dropout"]) == ("last", 0.0)
 
 
 def test_flags_override_config_which_overrides_recipe(tmp_path):
@@ -53,6 +61,8 @@ def test_set_parses_scope_key_and_value():
         ("[train]\nepoks = 3", "did you mean epochs"),
         ("[train]\nepochs = 'many'", "'epochs' must be int"),
         ("[train]\noptimizer = 'lion'", "unknown optimizer"),
+        ("[train]\nschedule = 'linear'", "unknown schedule"),
+        ("[hparams.lstm]\npooling = 'min'", "must be one of last, max, mean_max"),
         ("[data]\nsequence_length = -1", "sequence_length must be positive"),
     ],
 )
@@ -63,6 +73,7 @@ def test_bad_config_files(tmp_path, text, message):
         config = load_config(path)
         config.data_settings()
         config.train_settings("lstm")
+        config.hparams_for(get_spec("lstm"))
 
 
 def test_global_hparam_must_fit_some_model():

@@ -6,8 +6,9 @@ from zoo.data.prepare import DataSettings, prepare_data
 
 
 def settings(path, **changes):
+    values = {"validation_split": 0.2, **changes}
     return DataSettings(
-        dataset="file", path=str(path), max_tokens=100, sequence_length=20, **changes
+        dataset="file", path=str(path), max_tokens=100, sequence_length=20, **values
     )
 
 

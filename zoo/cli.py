@@ -461,7 +461,7 @@ def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **o
         "architecture": name,
         "provider": spec.provider_label,
         "hparams": run.hparams,
-        "data": dataclasses.asdict(experiment.data_settings),
+        "data": dataclasses.asdict(experiment.data_settings.resolved()),
         "data_fingerprint": data.fingerprint,
         "train": dataclasses.asdict(run.train),
         "class_names": data.class_names,

@@ -49,11 +49,11 @@ class TrainSettings:
 
     optimizer: str = "adam"
     learning_rate: float = 0.001
-    schedule: str = "constant"  # or "cosine": decay to 0 over the epochs
-    epochs: int = 10
+    schedule: str = "cosine"  # decay to 0 over the epochs, or "constant"
+    epochs: int = 3
     batch_size: int = 64
     seed: int = 0
-    patience: int = 2
+    patience: int = 0  # early stopping off: the schedule ends at the last epoch
     precision: str = "float32"
     embeddings: str | None = None
     embeddings_trainable: bool = True

@@ -87,11 +87,14 @@ def run_key(run: PlannedRun, data: PreparedData, settings: DataSettings, backend
     The data enter by content (fingerprint) and by the settings that select and encode it, not by
     path; the architecture by name and by its provider's version.
     """
+    selection = dataclasses.asdict(settings)
+    del selection["path"]
+    selection.update(text_column=data.text_column, label_column=data.label_column)  # as read
     return config_hash(
         run.spec.name,
         run.spec.provider_label,
         data.fingerprint,
-        {k: v for k, v in dataclasses.asdict(settings).items() if k != "path"},
+        selection,
         {k: v for k, v in dataclasses.asdict(run.train).items() if k != "seed"},
         run.hparams,
         backend,

@@ -18,6 +18,7 @@ from zoo.registry import get_registry
 
 CACHE_FORMAT = 2
 SPLIT_SEED = 1337
+TEST_SHARE = 0.2  # of the rows of a source without a test split, held out as test
 
 
 @dataclass
@@ -98,7 +99,7 @@ def split_dataset(dataset: TextDataset, settings: DataSettings) -> TextSplits:
     train_idx = np.arange(len(dataset.train_texts))
     test_texts, test_labels = dataset.test_texts, np.asarray(dataset.test_labels)
     if not test_texts:
-        train_idx, test_idx = stratified_split(dataset.train_labels, settings.validation_split, rng)
+        train_idx, test_idx = stratified_split(dataset.train_labels, TEST_SHARE, rng)
         test_texts = [dataset.train_texts[i] for i in test_idx]
         test_labels = dataset.train_labels[test_idx]
         notes.append(f"no test split: {len(test_idx):,} training rows held out as test")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +20,16 @@ class DataSettings:
     text_column: str | None = None
     label_column: str | None = None
     limit: int | None = None
-    max_tokens: int = 20000
-    sequence_length: int | None = 500
+    max_tokens: int = 30000
+    sequence_length: int | None = 1000  # whole reviews: bucketed batches make it cheap
     truncate: str = "start"
-    validation_split: float = 0.2
+    validation_split: float = 0.1
+
+    def resolved(self) -> DataSettings:
+        """These settings with an absolute data path, valid from any working folder."""
+        if self.path is None:
+            return self
+        return dataclasses.replace(self, path=str(Path(self.path).expanduser().resolve()))
 
     def check(self) -> None:
         check_settings(self.max_tokens, self.sequence_length, self.truncate)
