@@ -1,4 +1,4 @@
-"""``bilstm``: embedding → bidirectional LSTM → dropout → dense (course "going further")."""
+"""``bilstm``: embedding → bidirectional LSTM → pooling over time → dropout → dense (course)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def zoo_register_architectures(register):
         ArchitectureSpec(
             name="bilstm",
             builder=build,
-            description="Embedding, one bidirectional LSTM, dropout and a dense output",
+            description="Embedding, one bidirectional LSTM pooled over time, dropout, output",
             hparams={
                 "embedding_dim": r.EMBEDDING_DIM,
                 "units": HParam(64, "LSTM units in each direction", 1),

@@ -1,4 +1,4 @@
-"""``cnn_lstm``: Conv1D → MaxPooling1D → LSTM → output (tutorial seed)."""
+"""``cnn_lstm``: Conv1D → MaxPooling1D → LSTM → pooling over time → output (tutorial seed)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def zoo_register_architectures(register):
         ArchitectureSpec(
             name="cnn_lstm",
             builder=build,
-            description="Embedding, Conv1D, max pooling and an LSTM over the pooled features",
+            description="Embedding, Conv1D, max pooling, an LSTM over the pooled features, output",
             hparams={
                 "embedding_dim": HParam(128, "width of the word embedding", 1),
                 "filters": HParam(64, "convolution filters", 1),

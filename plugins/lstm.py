@@ -1,4 +1,4 @@
-"""``lstm``: embedding → LSTM → dropout → dense, as in both seeds."""
+"""``lstm``: embedding → LSTM → last state or pooling over time → dropout → dense (both seeds)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def zoo_register_architectures(register):
         ArchitectureSpec(
             name="lstm",
             builder=build,
-            description="Embedding, one LSTM, dropout and a dense output",
+            description="Embedding, one LSTM pooled over time (or its last state), dropout, output",
             hparams={
                 "embedding_dim": r.EMBEDDING_DIM,
                 "units": HParam(128, "LSTM units", 1),

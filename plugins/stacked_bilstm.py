@@ -20,7 +20,7 @@ def zoo_register_architectures(register):
         ArchitectureSpec(
             name="stacked_bilstm",
             builder=build,
-            description="Embedding, n_layers stacked bidirectional LSTMs, dropout, dense output",
+            description="Embedding, n_layers stacked bidirectional LSTMs pooled over time, output",
             hparams={
                 "n_layers": HParam(2, "number of bidirectional LSTM layers", 1),
                 "embedding_dim": r.EMBEDDING_DIM,

@@ -31,6 +31,7 @@ def plan(reviews_csv: Path, results: Path, models=("cnn1d",), **flags) -> BenchP
         "sequence_length": "24",
         "epochs": 8,
         "batch_size": 32,
+        "learning_rate": 0.005,  # the toy task in few steps
         "assignments": TINY,
         **flags,
     }

@@ -86,6 +86,7 @@ def test_imdb_dataset_from_tarball_has_named_classes(tmp_path):
 @pytest.mark.slow
 def test_shared_imdb_has_the_official_split(shared_data):
     data = prepare_data(DataSettings(path=str(shared_data / "imdb_reviews.csv.gz")))
-    assert (len(data.x_train), len(data.x_val), len(data.x_test)) == (20000, 5000, 25000)
+    assert (len(data.x_train), len(data.x_val), len(data.x_test)) == (22500, 2500, 25000)
+    assert data.y_val.mean() == 0.5  # stratified
     assert data.class_names == ["neg", "pos"]
     assert data.y_test.mean() == 0.5
