@@ -101,3 +101,25 @@ def test_sequence_length_takes_a_number_or_longest():
     assert assemble_config(sequence_length="longest").data_settings().sequence_length is None
     with pytest.raises(ConfigError, match="whole number or 'longest'"):
         assemble_config(sequence_length="long").data_settings()
+
+
+def _config_from_command_line(*flags: str):
+    from zoo.cli import cli
+
+    params = cli.commands["train"].make_context("train", ["cnn1d", "--out", "run", *flags]).params
+    command_only = ("name", "out_dir", "quiet", "backend")
+    return assemble_config(**{k: v for k, v in params.items() if k not in command_only})
+
+
+def test_command_line_flags_land_on_their_settings():
+    config = _config_from_command_line(
+        "--data", "r.csv", "--freeze-embeddings", "--no-bucketing", "--lr", "0.01",
+        "--schedule", "constant", "--set", "filters=8",
+    )  # fmt: skip
+    train = config.train_settings("cnn1d")
+    assert (train.embeddings_trainable, train.bucketing) == (False, False)
+    assert (train.learning_rate, train.schedule) == (0.01, "constant")
+    assert config.data_settings().path == "r.csv"
+    assert config.hparams_for(get_spec("cnn1d"))["filters"] == 8
+    defaults = _config_from_command_line().train_settings("cnn1d")
+    assert (defaults.embeddings_trainable, defaults.bucketing) == (True, True)

@@ -69,8 +69,7 @@ def train_model(
 ) -> TrainResult:
     """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split."""
 
-    seed = settings.seed
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(settings.seed)
     previous_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(settings.precision)
     try:
@@ -89,7 +88,7 @@ def train_model(
                 )
             )
         if settings.bucketing and takes_any_length(model):
-            batches = _bucketed(data.x_train, data.y_train, settings.batch_size, seed)
+            batches = _bucketed(data.x_train, data.y_train, settings.batch_size, settings.seed)
             train_data = {"x": batches, "shuffle": False}  # the plan shuffles itself
             validation = _bucketed(data.x_val, data.y_val, INFERENCE_BATCH)
             steps = len(batches)
