@@ -59,7 +59,17 @@ def install(tmp_path, monkeypatch):
 def test_builtins_load_through_entry_points(monkeypatch):
     monkeypatch.setenv("ZOO_PLUGINS", "")
     registry = get_registry()
-    assert zoo.list_architectures() == ["bilstm", "cnn1d", "cnn_lstm", "lstm", "stacked_bilstm"]
+    assert zoo.list_architectures() == [
+        "bilstm",
+        "bow_logreg",
+        "cnn1d",
+        "cnn_lstm",
+        "fasttext",
+        "lstm",
+        "nbsvm",
+        "stacked_bilstm",
+        "tfidf_logreg",
+    ]
     assert {p.distribution for p in registry.plugins} == {"keras-zoo"}
     assert all(p.status == "ok" for p in registry.plugins)
     assert zoo.get_spec("lstm").provider == "keras-zoo"

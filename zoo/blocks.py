@@ -74,6 +74,14 @@ def classifier_head(features: Any, input_spec: InputSpec) -> Any:
     )(features)
 
 
+def probabilities(logits: Any, input_spec: InputSpec) -> Any:
+    """Class probabilities from logits that already have one unit per output."""
+    import keras
+
+    activation = "sigmoid" if input_spec.output_units == 1 else "softmax"
+    return keras.layers.Activation(activation, dtype="float32", name="probabilities")(logits)
+
+
 def functional_model(inputs: Any, outputs: Any, name: str) -> Any:
     """A ``keras.Model`` from the functional graph, named after its architecture."""
     import keras

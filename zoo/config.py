@@ -20,13 +20,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from zoo.data.settings import DataSettings, infer_dataset
-from zoo.errors import ConfigError
+from zoo.errors import ConfigError, PluginError
 from zoo.spec import ArchitectureSpec, coerce_value, suggestion
 
 try:
@@ -116,8 +117,18 @@ class ExperimentConfig:
         settings.check()
         return settings
 
-    def train_settings(self, architecture: str) -> TrainSettings:
-        values = {k: v for k, v in self.train.items() if not isinstance(v, dict)}
+    def train_settings(
+        self, architecture: str, recommended: Mapping[str, Any] | None = None
+    ) -> TrainSettings:
+        """Defaults < the architecture's ``recommended`` settings < global < its own table."""
+        values = dict(recommended or {})
+        unknown = sorted(set(values) - {f.name for f in fields(TrainSettings)})
+        if unknown:
+            raise PluginError(
+                f"architecture '{architecture}' recommends an unknown training setting "
+                f"'{unknown[0]}'; fix its train_defaults"
+            )
+        values.update({k: v for k, v in self.train.items() if not isinstance(v, dict)})
         values.update(self.train.get(architecture, {}))
         settings = _build(TrainSettings, values, "train")
         settings.check()

@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from zoo.config import ExperimentConfig, TrainSettings, config_hash
+from zoo.config import EMBEDDING_DIM, ExperimentConfig, TrainSettings, config_hash
 from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
 from zoo.data.prepare import PreparedData, load_splits, prepare_data
 from zoo.data.settings import DataSettings
 from zoo.data.text import Vectorizer
+from zoo.errors import ConfigError
 from zoo.spec import ArchitectureSpec
 
 
@@ -53,7 +54,13 @@ class Experiment:
         """Check every setting and hyperparameter without reading any data."""
         config.check_hparams(specs)
         for spec in specs:
-            config.train_settings(spec.name)
+            train = config.train_settings(spec.name, spec.train_defaults)
+            if train.embeddings and EMBEDDING_DIM not in spec.hparams:
+                raise ConfigError(
+                    f"'{spec.name}' takes no pretrained embeddings (it has no {EMBEDDING_DIM}); "
+                    f"bench it without --embeddings, or set embeddings per architecture "
+                    f"in a config file ([train.ARCH] embeddings = ...)"
+                )
         return cls(config.data_settings(), config, tuple(specs))
 
     def prepare(
@@ -66,7 +73,7 @@ class Experiment:
         loaded: dict[str, EmbeddingMatrix] = {}
         runs = []
         for spec in self.specs:
-            train = self.config.train_settings(spec.name)
+            train = self.config.train_settings(spec.name, spec.train_defaults)
             vectors = None
             if train.embeddings:
                 if train.embeddings not in loaded:

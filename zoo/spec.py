@@ -93,7 +93,11 @@ def _parse_text(name: str, text: str, kind: type) -> Any:
 
 @dataclass(frozen=True)
 class ArchitectureSpec:
-    """A registered architecture: ``builder(input_spec, **hparams)`` returns an uncompiled model."""
+    """A registered architecture: ``builder(input_spec, **hparams)`` returns an uncompiled model.
+
+    ``train_defaults`` are training settings the architecture trains best with (a linear model's
+    larger learning rate, say); recipes, config files and flags override them.
+    """
 
     name: str
     builder: Callable[..., Any]
@@ -102,6 +106,7 @@ class ArchitectureSpec:
     reference: str = ""
     tags: tuple[str, ...] = ()
     custom_objects: Callable[[], dict[str, Any]] | None = None
+    train_defaults: Mapping[str, Any] = field(default_factory=dict)
     provider: str = ""
     provider_version: str = ""
 
@@ -115,6 +120,7 @@ class ArchitectureSpec:
         hparams = {key: _as_hparam(self.name, key, value) for key, value in self.hparams.items()}
         object.__setattr__(self, "hparams", hparams)
         object.__setattr__(self, "tags", tuple(self.tags))
+        object.__setattr__(self, "train_defaults", dict(self.train_defaults))
 
     @property
     def provider_label(self) -> str:

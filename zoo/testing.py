@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from zoo.config import EMBEDDING_DIM
 from zoo.registry import ENTRY_POINT_GROUP, get_registry
 from zoo.spec import ArchitectureSpec, InputSpec
 
@@ -44,12 +45,14 @@ def check_defaults(spec: ArchitectureSpec) -> None:
 
 def check_build_and_fit(spec: ArchitectureSpec, num_classes: int, **hparams: Any) -> Any:
     """Build, check output shape and range, run one fit step; returns the fitted model."""
+    from zoo.adapt import adapt_layers
     from zoo.config import TrainSettings
     from zoo.trainer import compile_model
 
     input_spec = tiny_input_spec(num_classes)
     model = spec.builder(input_spec, **spec.resolve(hparams))
     tokens, labels = tiny_batch(num_classes)
+    adapt_layers(model, tokens, labels)
     outputs = np.asarray(model.predict(tokens, verbose=0))
     units = input_spec.output_units
     assert outputs.shape == (TINY_BATCH, units), f"{spec.name}: output shape {outputs.shape}"
@@ -63,12 +66,17 @@ def check_build_and_fit(spec: ArchitectureSpec, num_classes: int, **hparams: Any
 
 
 def check_save_reload(spec: ArchitectureSpec, model: Any, directory: Path) -> None:
-    """Saving as ``.keras`` and loading in safe mode gives the same predictions."""
+    """Saving as ``.keras`` and loading in safe mode gives the same weights (adapted state
+    included) and the same predictions."""
     from zoo.runs import load_keras_model
 
     path = Path(directory) / f"{spec.name}.keras"
     model.save(path)
     reloaded = load_keras_model(path, spec.name)
+    for saved, loaded in zip(model.weights, reloaded.weights, strict=True):
+        np.testing.assert_array_equal(
+            np.asarray(saved), np.asarray(loaded), err_msg=f"{spec.name}: {saved.path} changed"
+        )
     tokens, _ = tiny_batch(seed=1)
     np.testing.assert_allclose(
         model.predict(tokens, verbose=0), reloaded.predict(tokens, verbose=0), rtol=1e-5, atol=1e-6
@@ -76,7 +84,12 @@ def check_save_reload(spec: ArchitectureSpec, model: Any, directory: Path) -> No
 
 
 def check_pretrained_embeddings(spec: ArchitectureSpec) -> None:
-    """A given embedding matrix is used as the embedding weights, frozen when asked."""
+    """A given embedding matrix is used as the embedding weights, frozen when asked.
+
+    Only architectures with an ``embedding_dim`` hyperparameter take pretrained vectors.
+    """
+    if EMBEDDING_DIM not in spec.hparams:
+        return
     matrix = np.random.default_rng(0).normal(size=(TINY_VOCAB, 6)).astype("float32")
     input_spec = tiny_input_spec(embedding_matrix=matrix, embeddings_trainable=False)
     model = spec.builder(input_spec, **spec.defaults)

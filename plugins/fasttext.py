@@ -1,0 +1,56 @@
+"""``fasttext``: the mean of word and hashed n-gram embeddings → output (Joulin et al. 2017)."""
+
+from __future__ import annotations
+
+from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+
+
+def build(input_spec: InputSpec, *, embedding_dim: int, ngrams: int, buckets: int, dropout: float):
+    """Average the embeddings of a text's words and n-grams, then a linear output."""
+    import keras
+
+    from zoo import blocks
+    from zoo.layers import HashedNGrams, MaskedMean
+
+    tokens = blocks.token_input(input_spec, any_length=True)
+    words = blocks.embed(tokens, input_spec, embedding_dim)
+    width = words.shape[-1]  # pretrained vectors set it
+    vectors, ids = [words], [tokens]
+    if ngrams > 1:
+        hashing = HashedNGrams(input_spec.vocab_size, ngrams, buckets, min_n=2, name="ngrams")
+        ngram_ids = hashing(tokens)
+        table = keras.layers.Embedding(hashing.size, width, name="ngram_embedding")
+        vectors.append(table(ngram_ids))
+        ids.append(ngram_ids)
+        concatenated = keras.layers.Concatenate(axis=1, name="words_and_ngrams")
+        vectors, ids = [concatenated(vectors)], [keras.layers.Concatenate(axis=1)(ids)]
+    x = MaskedMean(name="mean")([vectors[0], ids[0]])
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+    return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), "fasttext")
+
+
+def _custom_objects():
+    from zoo.layers import custom_objects
+
+    return custom_objects()
+
+
+@hookimpl
+def zoo_register_architectures(register):
+    register(
+        ArchitectureSpec(
+            name="fasttext",
+            builder=build,
+            description="Mean of word and hashed bigram embeddings, linear output (fastText)",
+            hparams={
+                "embedding_dim": HParam(64, "width of word and n-gram embeddings", 1),
+                "ngrams": HParam(2, "longest n-gram embedded besides the words", 1, 5),
+                "buckets": HParam(2**18, "hash buckets of the n-grams", 1, 2**22),
+                "dropout": HParam(0.0, "dropout on the mean embedding", 0.0, 0.99),
+            },
+            reference="Joulin et al. 2017 (fastText); Keras example imdb_fasttext",
+            tags=("linear", "n-gram", "embedding"),
+            custom_objects=_custom_objects,
+        )
+    )
