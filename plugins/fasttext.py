@@ -5,7 +5,15 @@ from __future__ import annotations
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 
 
-def build(input_spec: InputSpec, *, embedding_dim: int, ngrams: int, buckets: int, dropout: float):
+def build(
+    input_spec: InputSpec,
+    *,
+    embedding_dim: int,
+    ngrams: int,
+    buckets: int,
+    binary: bool,
+    dropout: float,
+):
     """Average the embeddings of a text's words and n-grams, then a linear output."""
     import keras
 
@@ -13,11 +21,16 @@ def build(input_spec: InputSpec, *, embedding_dim: int, ngrams: int, buckets: in
     from zoo.layers import HashedNGrams, MaskedMean
 
     tokens = blocks.token_input(input_spec, any_length=True)
-    words = blocks.embed(tokens, input_spec, embedding_dim)
+    word_ids = tokens
+    if binary:
+        word_ids = HashedNGrams(input_spec.vocab_size, 1, binary=True, name="words")(tokens)
+    words = blocks.embed(word_ids, input_spec, embedding_dim)
     width = words.shape[-1]  # pretrained vectors set it
-    vectors, ids = [words], [tokens]
+    vectors, ids = [words], [word_ids]
     if ngrams > 1:
-        hashing = HashedNGrams(input_spec.vocab_size, ngrams, buckets, min_n=2, name="ngrams")
+        hashing = HashedNGrams(
+            input_spec.vocab_size, ngrams, buckets, min_n=2, binary=binary, name="ngrams"
+        )
         ngram_ids = hashing(tokens)
         table = keras.layers.Embedding(hashing.size, width, name="ngram_embedding")
         vectors.append(table(ngram_ids))
@@ -44,13 +57,15 @@ def zoo_register_architectures(register):
             builder=build,
             description="Mean of word and hashed bigram embeddings, linear output (fastText)",
             hparams={
-                "embedding_dim": HParam(64, "width of word and n-gram embeddings", 1),
+                "embedding_dim": HParam(32, "width of word and n-gram embeddings", 1),
                 "ngrams": HParam(2, "longest n-gram embedded besides the words", 1, 5),
                 "buckets": HParam(2**18, "hash buckets of the n-grams", 1, 2**22),
+                "binary": HParam(True, "count each word and n-gram once per text"),
                 "dropout": HParam(0.0, "dropout on the mean embedding", 0.0, 0.99),
             },
             reference="Joulin et al. 2017 (fastText); Keras example imdb_fasttext",
             tags=("linear", "n-gram", "embedding"),
             custom_objects=_custom_objects,
+            train_defaults={"learning_rate": 0.01},
         )
     )

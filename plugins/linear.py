@@ -11,6 +11,7 @@ from __future__ import annotations
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 
 NGRAMS = HParam(1, "longest n-gram: 1 words, 2 adds bigrams, 3 trigrams", 1, 5)
+BIGRAMS = HParam(2, NGRAMS.help, 1, 5)
 BUCKETS = HParam(2**20, "hash buckets shared by the n-grams longer than one word", 1, 2**22)
 
 
@@ -44,7 +45,7 @@ def build_tfidf(input_spec: InputSpec, *, ngrams: int, buckets: int, normalize: 
     return blocks.functional_model(tokens, blocks.probabilities(logits, input_spec), "tfidf_logreg")
 
 
-def build_nbsvm(input_spec: InputSpec, *, ngrams: int, buckets: int, alpha: float, prior: float):
+def build_nbsvm(input_spec: InputSpec, *, ngrams: int, buckets: int, alpha: float):
     """Binary n-grams scaled by naive Bayes log-count ratios → linear model."""
     from zoo import blocks
     from zoo.layers import LogCountRatio, SparseLinear
@@ -52,7 +53,7 @@ def build_nbsvm(input_spec: InputSpec, *, ngrams: int, buckets: int, alpha: floa
     tokens, ids, size = _ngram_ids(input_spec, ngrams, buckets)
     units = input_spec.output_units
     ratios = LogCountRatio(size, units, alpha, name="nb_ratio")(ids)
-    logits = SparseLinear(size, units, prior, name="linear")([ids, ratios])
+    logits = SparseLinear(size, units, name="linear")([ids, ratios])
     return blocks.functional_model(tokens, blocks.probabilities(logits, input_spec), "nbsvm")
 
 
@@ -73,38 +74,39 @@ def zoo_register_architectures(register):
             reference="course notebook's results table; Maas et al. 2011",
             tags=("linear", "n-gram"),
             custom_objects=_custom_objects,
+            train_defaults={"learning_rate": 0.003},
         )
     )
     register(
         ArchitectureSpec(
             name="tfidf_logreg",
             builder=build_tfidf,
-            description="TF-IDF weighted words (or n-grams), logistic regression",
+            description="TF-IDF weighted words and bigrams, logistic regression",
             hparams={
-                "ngrams": NGRAMS,
+                "ngrams": BIGRAMS,
                 "buckets": BUCKETS,
                 "normalize": HParam(True, "scale each text's weights to unit length (L2)"),
             },
             reference="course notebook's results table",
             tags=("linear", "n-gram"),
             custom_objects=_custom_objects,
+            # unit-length TF-IDF rows give small logits: weights must travel far
+            train_defaults={"learning_rate": 0.05},
         )
     )
     register(
         ArchitectureSpec(
             name="nbsvm",
             builder=build_nbsvm,
-            description="Naive Bayes log-count ratios of binary n-grams, linear model",
+            description="Naive Bayes log-count ratios of binary words to trigrams, linear model",
             hparams={
                 "ngrams": HParam(3, "longest n-gram (Wang & Manning used 2)", 1, 5),
                 "buckets": HParam(2**22, BUCKETS.help, 1, 2**22),
                 "alpha": HParam(1.0, "smoothing of the naive Bayes counts", 1e-6),
-                "prior": HParam(
-                    0.0, "weight of naive Bayes itself: training starts from it, decays to it", 0.0
-                ),
             },
             reference="Wang & Manning 2012 (NBSVM)",
             tags=("linear", "n-gram"),
             custom_objects=_custom_objects,
+            train_defaults={"learning_rate": 0.003},
         )
     )

@@ -140,6 +140,10 @@ CATALOGUE = {
         ],
         "have 3 dimensions but 'cnn1d' has embedding_dim=8",
     ),
+    "embeddings for a linear model": Case(
+        ["bench", "nbsvm", "--data", "{csv}", "--embeddings", "{vectors}"],
+        "'nbsvm' takes no pretrained embeddings",
+    ),
     # where results and runs are written
     "results not ours": Case(["bench", "cnn1d", "--results", "{foreign}"], "not a keras-zoo"),
     "results truncated": Case(["bench", "cnn1d", "--results", "{truncated}"], "is truncated"),

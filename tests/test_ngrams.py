@@ -100,16 +100,16 @@ def test_log_count_ratio_matches_naive_bayes_by_hand():
     assert np.asarray(multi.ratio)[3, 2] > 0 > np.asarray(multi.ratio)[3, 0]  # id 3: class 2 only
 
 
-def test_sparse_linear_sums_values_times_weights_plus_prior():
+def test_sparse_linear_sums_values_times_weights():
     layers = _layers()
-    linear = layers.SparseLinear(5, 1, prior=0.5)
+    linear = layers.SparseLinear(5, 1)
     linear.table.assign(np.arange(5, dtype="float32").reshape(5, 1))
     linear.bias.assign(np.array([1.0], dtype="float32"))
     ids = np.array([[2, 4, 0]])
     values = np.array([[[1.0], [2.0], [7.0]]], dtype="float32")
     logits = np.asarray(linear([ids, values]))
-    assert logits[0, 0] == pytest.approx(1.0 * 2.5 + 2.0 * 4.5 + 1.0)  # id 0 counts nothing
-    assert np.asarray(linear(ids))[0, 0] == pytest.approx(2.5 + 4.5 + 1.0)
+    assert logits[0, 0] == pytest.approx(1.0 * 2 + 2.0 * 4 + 1.0)  # id 0 counts nothing
+    assert np.asarray(linear(ids))[0, 0] == pytest.approx(2 + 4 + 1.0)
 
 
 def _data(tmp_path) -> object:

@@ -130,8 +130,10 @@ def info_command(name: str, backend: str | None) -> None:
     click.echo(f"{spec.name}: {spec.description}")
     click.echo(f"provider:  {spec.provider_label}")
     click.echo(f"reference: {spec.reference or '-'}")
-    click.echo(f"tags:      {', '.join(spec.tags) or '-'}\n")
-    rows = [[key, hp.type.__name__, hp.default, hp.help] for key, hp in spec.hparams.items()]
+    click.echo(f"tags:      {', '.join(spec.tags) or '-'}")
+    recommended = ", ".join(f"{k}={v}" for k, v in spec.train_defaults.items())
+    click.echo(f"training:  {recommended or 'the shared defaults'}\n")
+    rows = [[key, hp.type.__name__, str(hp.default), hp.help] for key, hp in spec.hparams.items()]
     click.echo(tabulate(rows, headers=["hyperparameter", "type", "default", "help"]))
     select_backend(backend)
     from zoo.backend import import_keras

@@ -205,14 +205,12 @@ class SparseLinear(keras.layers.Layer):
     """Logits of a linear model over ids and their feature values.
 
     ``call([ids, values])`` with ids ``(batch, n)`` and values ``(batch, n, 1 | units)`` gives
-    ``sum_i values_i * (W[ids_i] + prior) + b``; without values each id counts 1. ``W`` starts at
-    0, so with ``prior`` > 0 training starts from the classifier the values alone make (for
-    naive Bayes log-count ratios, naive Bayes itself) and weight decay pulls back towards it.
+    ``sum_i values_i * W[ids_i] + b``; without values each id counts 1. ``W`` starts at 0.
     """
 
-    def __init__(self, size: int, units: int = 1, prior: float = 0.0, **kwargs: Any) -> None:
+    def __init__(self, size: int, units: int = 1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.size, self.units, self.prior = size, units, prior
+        self.size, self.units = size, units
         self.table = self.add_weight(shape=(size, units), initializer="zeros", name="weights")
         self.bias = self.add_weight(shape=(units,), initializer="zeros", name="bias")
 
@@ -220,7 +218,7 @@ class SparseLinear(keras.layers.Layer):
         ids, values = inputs if isinstance(inputs, (list, tuple)) else (inputs, None)
         present = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), self.compute_dtype), -1)
         values = present if values is None else values * present
-        weights = ops.take(self.table, ops.cast(ids, "int32"), axis=0) + self.prior
+        weights = ops.take(self.table, ops.cast(ids, "int32"), axis=0)
         return ops.sum(values * weights, axis=1) + self.bias
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -232,7 +230,6 @@ class SparseLinear(keras.layers.Layer):
             **super().get_config(),
             "size": self.size,
             "units": self.units,
-            "prior": self.prior,
         }
 
 
