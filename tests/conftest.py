@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import os
 import random
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.fakedist import write_dist_info
 from zoo.registry import reset_registry
 
 POSITIVE = ["great", "wonderful", "superb", "loved", "brilliant", "moving", "fun", "best"]
@@ -78,3 +82,22 @@ def shared_data() -> Path:
     if not (path / "imdb_reviews.csv.gz").exists():
         pytest.skip("../shared/data is not present")
     return path
+
+
+@pytest.fixture
+def install(tmp_path, monkeypatch):
+    """Make a distribution with one ``keras_zoo`` entry point importable, here and in the
+    subprocesses a test starts."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    )
+
+    def _install(dist: str, module: str, source: str, entry: str = "main") -> None:
+        monkeypatch.delitem(sys.modules, module, raising=False)
+        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
+        write_dist_info(tmp_path, dist, "1.2", f"{entry} = {module}")
+        importlib.invalidate_caches()
+        reset_registry()
+
+    return _install

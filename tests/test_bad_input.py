@@ -63,9 +63,47 @@ def diverging(input_spec):
     return functional_model(tokens, x, "diverging")
 
 
+def logits(input_spec):
+    import keras
+
+    from zoo.blocks import functional_model
+
+    tokens, x = _features(input_spec)
+    negative = keras.initializers.Constant(-3.0)
+    return functional_model(tokens, keras.layers.Dense(1, bias_initializer=negative)(x), "logits")
+
+
+def unreloadable(input_spec):
+    import keras
+
+    from zoo.blocks import classifier_head, functional_model
+
+    @keras.saving.register_keras_serializable(package="zoo_faulty")
+    class Doubler(keras.layers.Layer):  # registered only where the builder ran
+        def call(self, inputs):
+            return inputs * 2
+
+    tokens, x = _features(input_spec)
+    return functional_model(tokens, classifier_head(Doubler()(x), input_spec), "unreloadable")
+
+
+def own_embedding(input_spec, embedding_dim=4):
+    from zoo.blocks import classifier_head, functional_model
+
+    tokens, x = _features(input_spec)  # a random embedding, whatever it was given
+    return functional_model(tokens, classifier_head(x, input_spec), "own_embedding")
+
+
 @hookimpl
 def zoo_register_architectures(register):
     register(ArchitectureSpec("faulty_build", explode, "fails in its builder"))
+    register(
+        ArchitectureSpec(
+            "faulty_embedding", own_embedding, "ignores the vectors", hparams={"embedding_dim": 4}
+        )
+    )
+    register(ArchitectureSpec("faulty_logits", logits, "returns logits, not probabilities"))
+    register(ArchitectureSpec("faulty_reload", unreloadable, "forgot its custom_objects"))
     register(ArchitectureSpec("faulty_shape", wrong_shape, "three outputs for two classes"))
     register(ArchitectureSpec("faulty_nan", diverging, "its loss becomes NaN"))
 """
@@ -167,6 +205,16 @@ CATALOGUE = {
     "model of wrong output shape": Case(
         ["train", "faulty_shape", "--data", "{csv}", *TOY, "--out", "run"],
         "expected (None, 1)",
+        "faulty",
+    ),
+    "model returns logits": Case(
+        ["train", "faulty_logits", "--data", "{csv}", *TOY, "--out", "run"],
+        "returns values outside [0, 1]",
+        "faulty",
+    ),
+    "model does not reload": Case(
+        ["train", "faulty_reload", "--data", "{csv}", *TOY, "--out", "run"],
+        "does not load in a new process",
         "faulty",
     ),
     "model with NaN loss": Case(
@@ -326,3 +374,23 @@ def test_nothing_is_left_behind_by_a_failed_run_in_a_new_folder(tmp_path):
     result = run_zoo("train", "faulty_nan", "--data", str(csv), *TOY, "--out", str(out), env=env)
     assert result.returncode == 2
     assert not out.exists() and not list(out.parent.glob(".run-*"))
+
+
+def test_a_builder_that_ignores_the_pretrained_vectors_records_nothing(tmp_path):
+    root = tmp_path / "work"
+    root.mkdir()
+    files = _write_inputs(root)
+    env = zoo_env(**_plugin_path("faulty", tmp_path / "site"))
+    before = _snapshot(root)
+    args = ["train", "faulty_embedding", "--data", str(files["csv"]), *TOY]
+    vectors = ["--embeddings", str(files["vectors"]), "--freeze-embeddings"]
+    result = run_zoo(*args, *vectors, "--out", "run", cwd=root, env=env)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("embeddings: ")  # the coverage note, then the one-line error
+    assert lines[1:] == [
+        "zoo: error: architecture 'faulty_embedding' ignores the pretrained embeddings: no "
+        "weight of its model holds them; its builder must use input_spec.embedding_matrix "
+        "(zoo.blocks.embed does)"
+    ]
+    assert _snapshot(root) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 import textwrap
@@ -10,8 +9,7 @@ import textwrap
 import pytest
 
 import zoo
-from tests.fakedist import write_dist_info
-from zoo.registry import get_registry, load_registry, reset_registry
+from zoo.registry import get_registry, load_registry
 
 GOOD = """
 from zoo import ArchitectureSpec, hookimpl
@@ -25,6 +23,16 @@ def zoo_register_architectures(register):
 """
 BROKEN = "import a_module_that_does_not_exist\n"
 DUPLICATE = GOOD.replace('"toy_net"', '"lstm"')
+TAKEN_AND_NEW = GOOD.replace(
+    "    register(ArchitectureSpec(",
+    '    register(ArchitectureSpec("lstm", build, "taken", hparams={"width": 4}))\n'
+    "    register(ArchitectureSpec(",
+)
+TWICE = GOOD.replace(
+    "    register(ArchitectureSpec(",
+    '    register(ArchitectureSpec("toy_net", build, "again", hparams={"width": 4}))\n'
+    "    register(ArchitectureSpec(",
+)
 RAISING = """
 from zoo import hookimpl
 
@@ -32,6 +40,9 @@ from zoo import hookimpl
 def zoo_register_architectures(register):
     raise RuntimeError("hook exploded")
 """
+UNMARKED = GOOD.replace("@hookimpl\n", "")
+MISSPELLED = GOOD.replace("zoo_register_architectures", "zoo_register_architecture")
+WRONG_ARGUMENT = GOOD.replace("(register)", "(reg)").replace("    register(", "    reg(")
 INVALID = """
 from zoo import hookimpl
 
@@ -39,21 +50,6 @@ from zoo import hookimpl
 def zoo_register_architectures(register):
     register({"name": "not a spec"})
 """
-
-
-@pytest.fixture
-def install(tmp_path, monkeypatch):
-    """Make a distribution with one ``keras_zoo`` entry point importable."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def _install(dist: str, module: str, source: str, entry: str = "main") -> None:
-        monkeypatch.delitem(sys.modules, module, raising=False)
-        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
-        write_dist_info(tmp_path, dist, "1.2", f"{entry} = {module}")
-        importlib.invalidate_caches()
-        reset_registry()
-
-    return _install
 
 
 def test_builtins_load_through_entry_points(monkeypatch):
@@ -100,6 +96,15 @@ def test_third_party_plugin_is_discovered_with_its_provider(install):
         (BROKEN, "ModuleNotFoundError"),
         (RAISING, "RuntimeError: hook exploded"),
         (INVALID, "expected an ArchitectureSpec"),
+        (UNMARKED, "'zoo_register_architectures' is not marked as a hook; decorate it with"),
+        (
+            MISSPELLED,
+            "unknown hook 'zoo_register_architecture' (did you mean zoo_register_architectures",
+        ),
+        (
+            WRONG_ARGUMENT,
+            "hook 'zoo_register_architectures' has no argument 'reg'; its arguments are (register)",
+        ),
     ],
 )
 def test_faulty_plugin_is_reported_and_others_keep_working(install, capsys, source, error):
@@ -114,12 +119,31 @@ def test_faulty_plugin_is_reported_and_others_keep_working(install, capsys, sour
     assert "zoo-bad 1.2" in warning[0] and "'main'" in warning[0] and error in warning[0]
 
 
-def test_duplicate_name_is_refused_naming_both_providers(install, capsys):
-    install("zoo-dup", "toy_plugin_dup", DUPLICATE)
+def test_a_duplicate_name_is_refused_alone_and_the_author_told_to_rename(install, capsys):
+    install("zoo-dup", "toy_plugin_dup", TAKEN_AND_NEW)
     assert zoo.get_spec("lstm").provider == "keras-zoo"
+    assert zoo.get_spec("toy_net").provider == "zoo-dup"  # the plugin's other name still loads
     record = next(p for p in get_registry().plugins if p.distribution == "zoo-dup")
-    assert "keras-zoo 0.1.0" in record.error and "zoo-dup 1.2" in record.error
-    assert "provided by both" in capsys.readouterr().err
+    assert record.architectures == ["toy_net"] and not record.error
+    assert record.status == (
+        "refused: 'lstm' is already provided by keras-zoo 0.1.0; rename it in zoo-dup"
+    )
+    warning = capsys.readouterr().err.strip().splitlines()
+    assert len(warning) == 1 and "rename it in zoo-dup" in warning[0]
+
+
+def test_a_name_registered_twice_by_one_plugin_is_named_once(install):
+    install("zoo-twice", "toy_plugin_twice", TWICE)
+    record = next(p for p in get_registry().plugins if p.distribution == "zoo-twice")
+    assert record.architectures == ["toy_net"]
+    assert record.refused == ["'toy_net' is registered twice by zoo-twice; rename one of them"]
+
+
+def test_strict_mode_refuses_duplicates(install, monkeypatch):
+    install("zoo-dup", "toy_plugin_dup_strict", DUPLICATE)
+    monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")
+    with pytest.raises(zoo.PluginError, match="rename it in zoo-dup"):
+        load_registry()
 
 
 def test_strict_mode_turns_failures_into_errors(install, monkeypatch):

@@ -67,3 +67,33 @@ def test_invalid_names_are_refused(name):
 def test_builder_must_be_callable():
     with pytest.raises(PluginError, match="builder is not callable"):
         make_spec(builder=42)
+
+
+def test_a_default_outside_its_own_bounds_is_refused_at_registration():
+    with pytest.raises(PluginError, match=r"'toy': the default of hyperparameter 'units' must be"):
+        make_spec(hparams={"units": HParam(0, "units", minimum=1)})
+    with pytest.raises(PluginError, match="must be one of a, b"):
+        make_spec(hparams={"mode": HParam("c", choices=("a", "b"))})
+
+
+def test_an_explicit_type_catches_a_float_written_for_an_int():
+    with pytest.raises(PluginError, match=r"the default of 'units' must be int, got 64\.0"):
+        make_spec(hparams={"units": HParam(64.0, type=int)})
+    rate = make_spec(hparams={"rate": HParam(1, type=float)}).hparams["rate"]
+    assert rate.type is float and rate.default == 1.0 and type(rate.default) is float
+    assert HParam(64.0).type is float  # without type=, the default's type
+
+
+def test_the_builder_must_take_every_declared_hyperparameter():
+    def build(input_spec, *, units):
+        return None
+
+    with pytest.raises(PluginError, match="its builder takes no 'dropout' parameter"):
+        make_spec(builder=build, hparams={"units": 8, "dropout": 0.1})
+
+    def needs_more(input_spec, *, units, width):
+        return None
+
+    with pytest.raises(PluginError, match="its builder requires 'width'"):
+        make_spec(builder=needs_more, hparams={"units": 8})
+    assert make_spec(builder=build, hparams={"units": 8}).defaults == {"units": 8}

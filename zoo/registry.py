@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -45,10 +46,13 @@ class PluginRecord:
     architectures: list[str] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
     error: str = ""
+    refused: list[str] = field(default_factory=list)  # why a name it registered was refused
 
     @property
     def status(self) -> str:
-        return "error" if self.error else "ok"
+        if self.error:
+            return "error"
+        return f"refused: {'; '.join(self.refused)}" if self.refused else "ok"
 
 
 @dataclass
@@ -145,6 +149,33 @@ def _normalize(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
+def _check_hooks(plugin: object) -> None:
+    """Refuse the hook mistakes pluggy lets pass: an unknown ``zoo_*`` name, a missing
+    ``@hookimpl`` and an argument the hook does not have."""
+    hooks = {
+        name: list(inspect.signature(getattr(hookspecs, name)).parameters)
+        for name in dir(hookspecs)
+        if name.startswith("zoo_")
+    }
+    for name in dir(plugin):
+        function = getattr(plugin, name)
+        if not name.startswith("zoo_") or not callable(function):
+            continue
+        if name not in hooks:
+            raise PluginError(
+                f"unknown hook '{name}'{suggestion(name, hooks)}; the hooks are "
+                f"{', '.join(sorted(hooks))}"
+            )
+        if not hasattr(function, f"{hookspecs.PROJECT_NAME}_impl"):
+            raise PluginError(f"'{name}' is not marked as a hook; decorate it with @hookimpl")
+        wrong = [arg for arg in inspect.signature(function).parameters if arg not in hooks[name]]
+        if wrong:
+            raise PluginError(
+                f"hook '{name}' has no argument '{wrong[0]}'; "
+                f"its arguments are ({', '.join(hooks[name])})"
+            )
+
+
 def _call_hooks(pm: pluggy.PluginManager, plugin: object, collector: _Collector) -> None:
     callbacks: dict[str, Callable] = {
         "zoo_register_architectures": collector.architecture,
@@ -176,7 +207,7 @@ def load_registry(
         )
         registry.plugins.append(record)
         try:
-            _load_one(pm, ep, record, registry)
+            _load_one(pm, ep, record, registry, strict)
         except Exception as exc:  # a plugin may fail in any way; record it and go on
             record.error = one_line(exc)
             record.architectures.clear()
@@ -188,13 +219,23 @@ def load_registry(
             if strict:
                 raise PluginError(message.removeprefix("zoo: ")) from exc
             warn(f"{message}; skipped (see 'zoo plugins')")
+            continue
+        for reason in record.refused:
+            warn(f"zoo: plugin '{ep.name}' ({record.distribution} {record.version}): {reason}")
     return registry
 
 
 def _load_one(
-    pm: pluggy.PluginManager, ep: metadata.EntryPoint, record: PluginRecord, registry: Registry
+    pm: pluggy.PluginManager,
+    ep: metadata.EntryPoint,
+    record: PluginRecord,
+    registry: Registry,
+    strict: bool = False,
 ) -> None:
+    """Import one entry point and register what it provides; a name already taken is refused
+    on its own (recorded in ``record.refused``), the plugin's other names still load."""
     plugin = ep.load()
+    _check_hooks(plugin)
     pm.register(plugin, name=f"{record.distribution}:{ep.name}")
     collector = _Collector()
     _call_hooks(pm, plugin, collector)
@@ -203,19 +244,32 @@ def _load_one(
         (registry.architectures, dataclasses.replace(spec, **provider))
         for spec in collector.architectures
     ] + [(registry.datasets, dataclasses.replace(spec, **provider)) for spec in collector.datasets]
-    staged: dict[tuple[int, str], Any] = {}
+    accepted: dict[tuple[int, str], Any] = {}
     for table, spec in found:
-        other = table.get(spec.name) or staged.get((id(table), spec.name))
-        if other is not None:
-            raise DuplicateNameError(
-                f"'{spec.name}' is provided by both {other.provider} {other.provider_version} "
-                f"and {record.distribution} {record.version}; uninstall one of them"
+        other = table.get(spec.name) or accepted.get((id(table), spec.name))
+        if other is None:
+            accepted[(id(table), spec.name)] = spec
+        elif other.provider == record.distribution and (id(table), spec.name) in accepted:
+            record.refused.append(
+                f"'{spec.name}' is registered twice by {record.distribution}; rename one of them"
             )
-        staged[(id(table), spec.name)] = spec
+        else:
+            record.refused.append(
+                f"'{spec.name}' is already provided by {other.provider} "
+                f"{other.provider_version}; rename it in {record.distribution}"
+            )
+    if record.refused and strict:
+        raise DuplicateNameError(record.refused[0])
     for table, spec in found:
-        table[spec.name] = spec
-    record.architectures = [spec.name for spec in collector.architectures]
-    record.datasets = [spec.name for spec in collector.datasets]
+        if accepted.get((id(table), spec.name)) is spec:
+            table[spec.name] = spec
+    record.architectures = _names(collector.architectures, accepted, registry.architectures)
+    record.datasets = _names(collector.datasets, accepted, registry.datasets)
+
+
+def _names(specs: list, accepted: dict[tuple[int, str], Any], table: dict) -> list[str]:
+    names = [spec.name for spec in specs if (id(table), spec.name) in accepted]
+    return list(dict.fromkeys(names))
 
 
 _registry: Registry | None = None

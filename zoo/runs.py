@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zoo.data.text import Vectorizer
-from zoo.errors import ConfigError, DatasetError, one_line
+from zoo.errors import ConfigError, DatasetError, PluginError, ZooError, one_line
 from zoo.paths import check_can_create, staged
 
 MODEL_FILE = "model.keras"
@@ -44,6 +48,7 @@ def save_run(
     try:
         with staged(out, folder=True) as staging:
             model.save(staging / MODEL_FILE)
+            check_reloads(staging / MODEL_FILE, config.get("architecture"))
             vectorizer.save(staging / VECTORIZER_FILE)
             for name, content in (
                 (CONFIG_FILE, config),
@@ -86,6 +91,8 @@ class Run:
         """The trained model, loaded in Keras safe mode (this imports Keras)."""
         try:
             return load_keras_model(self.model_file, self.config.get("architecture"))
+        except ZooError:
+            raise
         except Exception as exc:  # Keras raises many types for a bad file
             raise DatasetError(f"cannot load {self.model_file}: {one_line(exc)}") from exc
 
@@ -116,11 +123,66 @@ def read_run(path: str | Path) -> Run:
 
 
 def load_keras_model(path: Path, architecture: str | None = None) -> Any:
-    """Load a ``.keras`` file in safe mode, with the custom layers its architecture declares."""
+    """Load a ``.keras`` file in safe mode, with the custom layers its architecture declares.
+
+    A model of a registered architecture that Keras cannot rebuild is that architecture's fault
+    (a custom layer missing from its ``custom_objects``): the error names it and its provider.
+    """
     from zoo.backend import import_keras
     from zoo.registry import get_registry
 
     keras = import_keras()
     spec = get_registry().architectures.get(architecture or "")
     custom = spec.custom_objects() if spec is not None and spec.custom_objects else None
-    return keras.saving.load_model(path, custom_objects=custom, safe_mode=True)
+    try:
+        return keras.saving.load_model(path, custom_objects=custom, safe_mode=True)
+    except Exception as exc:  # Keras raises many types
+        if spec is None or not _is_deserialization_error(exc):
+            raise
+        raise PluginError(
+            f"architecture '{spec.name}' ({spec.provider_label or 'registered by hand'}) saved "
+            f"a model Keras cannot rebuild {_missing_piece(exc)}; its custom layers must be "
+            "registered with keras.saving.register_keras_serializable and returned by "
+            "ArchitectureSpec(custom_objects=...): report it to its author"
+        ) from exc
+
+
+def _is_deserialization_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "deserializ" in text or "Could not locate" in text or "Unknown layer" in text
+
+
+def _missing_piece(exc: Exception) -> str:
+    """What Keras could not find, e.g. "without its class 'Doubler'", from its long message."""
+    found = re.search(r"Could not locate (class|function) '([^']+)'", str(exc))
+    if found:
+        return f"without its {found.group(1)} '{found.group(2)}'"
+    text = " ".join(str(exc).split())
+    return f"({type(exc).__name__}: {text.split('. ')[0].rstrip('.')})"
+
+
+def check_reloads(path: Path, architecture: str | None) -> None:
+    """Load the saved model in a new Python process, as ``zoo predict`` will.
+
+    In the process that built the model, its custom layers are registered by the builder's
+    imports; a new process has only what the architecture declares, so only it can tell.
+    """
+    code = (
+        "import sys\n"
+        "from zoo.errors import one_line\n"
+        "from zoo.runs import load_keras_model\n"
+        "try:\n"
+        "    load_keras_model(sys.argv[1], sys.argv[2] or None)\n"
+        "except Exception as exc:\n"
+        "    print(one_line(exc))\n"
+        "    sys.exit(1)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path), architecture or ""],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ZOO_STRICT_PLUGINS": ""},
+    )
+    if result.returncode:
+        reason = result.stdout.strip().splitlines()[-1:] or [f"exit {result.returncode}"]
+        raise PluginError(f"the trained model does not load in a new process: {reason[0]}")

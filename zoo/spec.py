@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import difflib
+import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,17 +35,22 @@ class InputSpec:
 
 @dataclass(frozen=True)
 class HParam:
-    """One hyperparameter: its default, its type (taken from the default) and a short help."""
+    """One hyperparameter: its default, a short help, optional bounds or choices, and its type.
+
+    The type is the default's unless given: ``HParam(64, type=int)`` refuses a float default
+    such as ``64.0`` instead of silently making the hyperparameter a float.
+    """
 
     default: bool | int | float | str
     help: str = ""
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[Any, ...] = ()
+    type: Any = None  # bool, int, float or str; None: the default's
 
-    @property
-    def type(self) -> type:
-        return type(self.default)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", self.type or builtins.type(self.default))
+        object.__setattr__(self, "choices", tuple(self.choices))
 
     def coerce(self, name: str, value: Any) -> Any:
         """Return ``value`` as this hyperparameter's type, or raise ``HyperparameterError``."""
@@ -119,6 +127,7 @@ class ArchitectureSpec:
             raise PluginError(f"architecture '{self.name}': builder is not callable")
         hparams = {key: _as_hparam(self.name, key, value) for key, value in self.hparams.items()}
         object.__setattr__(self, "hparams", hparams)
+        _check_builder_takes(self.name, self.builder, hparams)
         object.__setattr__(self, "tags", tuple(self.tags))
         object.__setattr__(self, "train_defaults", dict(self.train_defaults))
 
@@ -148,14 +157,48 @@ class ArchitectureSpec:
 
 
 def _as_hparam(arch: str, key: str, value: Any) -> HParam:
+    """``value`` as an ``HParam`` whose default passes its own type, bounds and choices."""
     if not NAME_PATTERN.match(key):
         raise PluginError(f"architecture '{arch}': invalid hyperparameter name {key!r}")
     hparam = value if isinstance(value, HParam) else HParam(value)
-    if type(hparam.default) not in HPARAM_TYPES:
+    if hparam.type not in HPARAM_TYPES or type(hparam.default) not in HPARAM_TYPES:
         raise PluginError(
-            f"architecture '{arch}': hyperparameter '{key}' default must be bool, int, float or str"
+            f"architecture '{arch}': hyperparameter '{key}' must be bool, int, float or str"
         )
-    return hparam
+    try:
+        default = hparam.coerce(key, hparam.default)
+    except HyperparameterError as exc:
+        raise PluginError(f"architecture '{arch}': the default of {exc}") from exc
+    return dataclasses.replace(hparam, default=default)  # an int default of a float becomes one
+
+
+def _check_builder_takes(arch: str, builder: Callable[..., Any], hparams: Mapping) -> None:
+    """The builder must accept every declared hyperparameter and require no other one."""
+    try:
+        parameters = list(inspect.signature(builder).parameters.values())[1:]  # after input_spec
+    except (TypeError, ValueError):  # no signature to read (a builtin): trust it
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return
+    names = {p.name for p in parameters}
+    missing = [key for key in hparams if key not in names]
+    if missing:
+        raise PluginError(
+            f"architecture '{arch}': its builder takes no '{missing[0]}' parameter, a declared "
+            f"hyperparameter; add it to the builder or remove it from hparams"
+        )
+    required = [
+        p.name
+        for p in parameters
+        if p.default is inspect.Parameter.empty
+        and p.kind is not inspect.Parameter.VAR_POSITIONAL
+        and p.name not in hparams
+    ]
+    if required:
+        raise PluginError(
+            f"architecture '{arch}': its builder requires '{required[0]}', which is not a "
+            "declared hyperparameter; declare it in hparams or give it a default"
+        )
 
 
 def suggestion(name: str, candidates: Iterable[str]) -> str:

@@ -24,6 +24,7 @@ from zoo.spec import ArchitectureSpec, InputSpec
 keras = import_keras()
 
 LATENCY_REPEATS = 20
+PROBE_ROWS = 8  # training texts the untrained model is checked on
 INFERENCE_BATCH = 256
 
 
@@ -77,6 +78,9 @@ def train_model(
         input_spec = input_spec_for(data, settings, embedding_matrix)
         model = _build(spec, input_spec, hparams)
         _check_output(model, spec.name, input_spec)
+        _check_probabilities(model, spec.name, data.x_train[:PROBE_ROWS])
+        if embedding_matrix is not None:
+            _check_embeddings(model, spec.name, embedding_matrix, settings.embeddings_trainable)
         clock = _Clock(settings.target_accuracy)
         adapt_start = time.perf_counter()
         adapt_layers(model, data.x_train, data.y_train)
@@ -145,6 +149,38 @@ def _check_output(model: Any, name: str, input_spec: InputSpec) -> None:
             f"architecture '{name}' returns outputs of shape {shape}, expected (None, {expected}) "
             f"for {input_spec.num_classes} classes; fix the plugin's builder"
         )
+
+
+def _check_probabilities(model: Any, name: str, x: np.ndarray) -> None:
+    """The model's outputs must be probabilities: in [0, 1], summing to 1 over classes."""
+    outputs = np.asarray(model.predict(x, verbose=0), dtype="float64")
+    outside = outputs[(outputs < 0) | (outputs > 1) | ~np.isfinite(outputs)]
+    sums = outputs.sum(axis=-1) if outputs.shape[-1] > 1 else np.ones(1)
+    if outside.size or not np.allclose(sums, 1.0, atol=1e-3):
+        example = f" (e.g. {outside.flat[0]:.3g})" if outside.size else ""
+        raise TrainingError(
+            f"architecture '{name}' returns values outside [0, 1] or not summing to 1"
+            f"{example}: end it in a sigmoid (2 classes) or a softmax, as "
+            "zoo.blocks.classifier_head does; fix the plugin's builder"
+        )
+
+
+def _check_embeddings(model: Any, name: str, matrix: np.ndarray, trainable: bool) -> None:
+    """The pretrained matrix must be a weight of the model, frozen when asked: else the row
+    would claim pretrained vectors the model never used."""
+    for weight in model.trainable_weights + model.non_trainable_weights:
+        if tuple(weight.shape) == matrix.shape and np.allclose(np.asarray(weight), matrix):
+            if weight.trainable and not trainable:
+                raise TrainingError(
+                    f"architecture '{name}' trains the pretrained embeddings although "
+                    "--freeze-embeddings was given; its builder must pass "
+                    "input_spec.embeddings_trainable on (zoo.blocks.embed does)"
+                )
+            return
+    raise TrainingError(
+        f"architecture '{name}' ignores the pretrained embeddings: no weight of its model holds "
+        "them; its builder must use input_spec.embedding_matrix (zoo.blocks.embed does)"
+    )
 
 
 def takes_any_length(model: Any) -> bool:
