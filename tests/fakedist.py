@@ -11,7 +11,7 @@ def write_dist_info(site: Path, distribution: str, version: str, entry_points: s
     ``entry_points`` holds ``name = module`` lines.
     """
     info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
-    info.mkdir(parents=True)
+    info.mkdir(parents=True, exist_ok=True)
     (info / "METADATA").write_text(
         f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n"
     )

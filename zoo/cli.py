@@ -120,6 +120,18 @@ def list_command(patterns: tuple[str, ...], exclude: tuple[str, ...], fmt: str) 
     _print_items(items, fmt, ["name", "description", "provider"])
 
 
+@cli.command("datasets")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def datasets_command(fmt: str) -> None:
+    """List registered datasets (use one with --dataset NAME)."""
+    registry = _registry()
+    items = [
+        {"name": name, "description": spec.description, "provider": spec.provider_label}
+        for name, spec in sorted(registry.datasets.items())
+    ]
+    _print_items(items, fmt, ["name", "description", "provider"])
+
+
 @cli.command("info")
 @click.argument("name")
 @click.option("--backend", type=click.Choice(BACKENDS), help="Keras backend for the summary.")
@@ -192,7 +204,7 @@ def new_plugin_command(name: str, directory: str) -> None:
     from zoo.scaffold import create_plugin
 
     target = create_plugin(name, Path(directory))
-    click.echo(f"created {target}; next: pip install -e {target} && pytest {target}")
+    click.echo(f"created {target}; next: pip install -e '{target}[test]' && pytest {target}")
 
 
 # ---------------------------------------------------------------- experiment options

@@ -128,6 +128,31 @@ def _entry_point_module(spec: ArchitectureSpec) -> str:
     raise AssertionError(f"{spec.name}: no entry point provides it")
 
 
+def check_dataset(name: str, path: str | None = None, **columns: str) -> None:
+    """Run the dataset contract checks on the registered dataset ``name``.
+
+    The loader's result is a valid ``TextDataset`` (texts as strings, integer labels indexing
+    ``class_names``, a fingerprint), loading twice gives the same data and fingerprint, and the
+    data goes through keras-zoo's own split and encoding. ``columns``: ``text_column``,
+    ``label_column``.
+    """
+    from zoo.data.dataset import DatasetOptions
+    from zoo.data.prepare import prepare_data
+    from zoo.data.settings import DataSettings
+
+    spec = get_registry().dataset(name)
+    options = DatasetOptions(path, columns.get("text_column"), columns.get("label_column"))
+    first, second = spec.load(options), spec.load(options)
+    assert first.fingerprint == second.fingerprint, f"{name}: the fingerprint changes on reload"
+    assert first.train_texts == second.train_texts, f"{name}: the training texts change on reload"
+    if spec.fingerprint is not None:
+        quick = spec.fingerprint(options)
+        assert quick == spec.fingerprint(options), f"{name}: fingerprint() is not stable"
+    settings = DataSettings(name, path, max_tokens=50, sequence_length=16, **columns)
+    prepared = prepare_data(settings, use_cache=False)
+    assert len(prepared.x_train) and prepared.class_names == first.class_names
+
+
 def check_architecture(name: str, directory: Path, **hparams: Any) -> None:
     """Run every conformance check on the registered architecture ``name``."""
     spec = get_registry().architecture(name)

@@ -66,11 +66,11 @@ def prepare_data(settings: DataSettings, use_cache: bool = True) -> PreparedData
     fingerprint = spec.fingerprint(options) if spec.fingerprint is not None else None
     cache_file = None
     if use_cache and fingerprint is not None:
-        cache_file = _cache_path(fingerprint, settings)
+        cache_file = _cache_path(f"{fingerprint} {spec.code_identity}", settings)
         cached = _read_cache(cache_file)
         if cached is not None:
             return cached
-    dataset = spec.loader(options)
+    dataset = spec.load(options)
     prepared = encode_dataset(dataset, settings)
     prepared.fingerprint = fingerprint or dataset.fingerprint
     if cache_file is not None:
@@ -81,7 +81,7 @@ def prepare_data(settings: DataSettings, use_cache: bool = True) -> PreparedData
 def load_splits(settings: DataSettings) -> tuple[TextSplits, list[str]]:
     """The raw splits ``prepare_data`` would encode, with the class names: for evaluation."""
     settings.check()
-    dataset = get_registry().dataset(settings.dataset).loader(_options(settings))
+    dataset = get_registry().dataset(settings.dataset).load(_options(settings))
     return split_dataset(dataset, settings), list(dataset.class_names)
 
 
