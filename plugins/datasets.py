@@ -15,7 +15,7 @@ def load_imdb(options: DatasetOptions) -> TextDataset:
     from zoo.data.imdb import locate_imdb
     from zoo.data.sources import read_source
 
-    dataset = read_source(locate_imdb(options.path), options.text_column, options.label_column)
+    dataset = read_source(locate_imdb(options.path), options)
     if dataset.class_names == ["0", "1"]:
         dataset.class_names = IMDB_CLASS_NAMES
     dataset.name = "imdb"
@@ -36,7 +36,7 @@ def load_file(options: DatasetOptions) -> TextDataset:
     path = _required_path(options, "file")
     if path.is_dir():
         raise DatasetError(f"{path} is a folder; use --dataset folder")
-    return read_source(path, options.text_column, options.label_column)
+    return read_source(path, options)
 
 
 def load_folder(options: DatasetOptions) -> TextDataset:
@@ -46,7 +46,7 @@ def load_folder(options: DatasetOptions) -> TextDataset:
     path = _required_path(options, "folder")
     if not path.is_dir():
         raise DatasetError(f"{path} is not a folder; use --dataset file")
-    return read_source(path)
+    return read_source(path, options)
 
 
 def path_fingerprint(options: DatasetOptions) -> str:

@@ -14,7 +14,7 @@ def test_recipes_reproduce_the_seed_settings():
     assert tutorial.hparams_for(get_spec("lstm"))["units"] == 100
     assert tutorial.hparams_for(get_spec("cnn_lstm"))["filters"] == 32
     course = load_recipe("seed-course")
-    assert course.data_settings().sequence_length is None  # the longest training review
+    assert course.data_settings().sequence_length == "longest"  # the longest training review
     assert course.train_settings("stacked_bilstm").batch_size == 32
     assert course.train_settings("cnn1d").batch_size == 64
     assert course.hparams_for(get_spec("lstm"))["units"] == 200
@@ -96,11 +96,23 @@ def test_dataset_is_inferred_from_the_path_unless_named(tmp_path):
     assert named.data_settings().dataset == "imdb"
 
 
-def test_sequence_length_takes_a_number_or_longest():
+def test_sequence_length_takes_a_number_auto_or_longest():
     assert assemble_config(sequence_length="24").data_settings().sequence_length == 24
-    assert assemble_config(sequence_length="longest").data_settings().sequence_length is None
-    with pytest.raises(ConfigError, match="whole number or 'longest'"):
+    assert assemble_config(sequence_length="longest").data_settings().sequence_length == "longest"
+    assert assemble_config().data_settings().sequence_length == "auto"
+    with pytest.raises(ConfigError, match="whole number, 'auto' or 'longest'"):
         assemble_config(sequence_length="long").data_settings()
+
+
+def test_the_automatic_length_follows_the_data_up_to_its_cap():
+    from zoo.data.text import fitted_length
+
+    short = [["w"] * n for n in range(1, 41)]  # 99th percentile: 39.6 tokens
+    assert fitted_length(short, "auto") == 64
+    assert fitted_length(short, "longest") == fitted_length(short, None) == 40
+    assert fitted_length(short, 24) == 24
+    assert fitted_length([["w"] * 3000] * 5, "auto") == 1000
+    assert fitted_length([["w"]] * 5, "auto") == 16
 
 
 def _config_from_command_line(*flags: str):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from zoo import DatasetError
+from zoo.data.dataset import DatasetOptions
 from zoo.data.sources import read_folder, read_source, read_table, read_tarball
 
 
@@ -21,7 +22,7 @@ def test_csv_with_split_column(reviews_csv):
 def test_tsv_with_named_columns_and_text_labels(tmp_path):
     path = tmp_path / "data.tsv"
     path.write_text("body\tmood\nnice one\tPositive\nawful\tNegative\nok fine\tPositive\n")
-    data = read_table(path, text_column="body", label_column="mood")
+    data = read_table(path, DatasetOptions(text_column="body", label_column="mood"))
     assert data.class_names == ["Negative", "Positive"]
     assert data.train_labels.tolist() == [1, 0, 1]
 
@@ -96,7 +97,7 @@ def test_tarball(tmp_path):
         (b"text,label\n", "header.csv", "holds no training texts"),
         (b"\x1f\x8b\x08\x00garbage", "bad.csv.gz", "damaged compressed file"),
         (b"text,label\n\xff\xfe broken,1\nok,0\n", "latin.csv", "not UTF-8"),
-        (b"words,stars\nhi,1\n", "columns.csv", "columns present: words, stars"),
+        (b"id,words,stars\nx,hi,1\n", "columns.csv", "columns present: id, words, stars"),
         (b"text,label\na,1\nb,1\n", "oneclass.csv", "one value only"),
         (b"text,label,split\na,1,train\nb,0,dev\n", "split.csv", "train or test"),
     ],
@@ -112,7 +113,7 @@ def test_bad_files_raise_one_clear_error(tmp_path, content, name, message):
 
 def test_named_column_that_is_missing(reviews_csv):
     with pytest.raises(DatasetError, match="no column 'body'; columns present: text, label, split"):
-        read_table(reviews_csv, text_column="body")
+        read_table(reviews_csv, DatasetOptions(text_column="body"))
 
 
 def test_undecodable_file_in_folder(tmp_path):

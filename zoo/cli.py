@@ -20,8 +20,8 @@ from tabulate import tabulate
 
 from zoo import __version__
 from zoo.backend import BACKENDS, require_backend, select_backend
-from zoo.config import LONGEST, OPTIMIZERS, PRECISIONS, SCHEDULES, assemble_config
-from zoo.data.settings import TRUNCATE_SIDES
+from zoo.config import OPTIMIZERS, PRECISIONS, SCHEDULES, assemble_config
+from zoo.data.settings import AUTO, AUTO_CAP, LONGEST, TRUNCATE_SIDES
 from zoo.errors import ConfigError, DatasetError, ZooError, one_line
 from zoo.interrupts import catch_interrupts
 from zoo.registry import Registry, get_registry
@@ -154,12 +154,10 @@ def info_command(name: str, backend: str | None) -> None:
 
     import_keras()
     defaults = DataSettings()
-    model = spec.builder(
-        InputSpec(defaults.max_tokens, defaults.sequence_length or 500), **spec.defaults
-    )
+    model = spec.builder(InputSpec(defaults.max_tokens, AUTO_CAP), **spec.defaults)
     click.echo(
         f"\nKeras summary at the default data settings "
-        f"(vocabulary {defaults.max_tokens:,}, length {defaults.sequence_length}, 2 classes):"
+        f"(vocabulary {defaults.max_tokens:,}, length {AUTO_CAP}, 2 classes):"
     )
     model.summary(print_fn=lambda line, *args, **kwargs: click.echo(line))
 
@@ -223,6 +221,15 @@ def _single(*names: str, **kwargs: Any) -> Callable:
     return click.option(*names, multiple=True, callback=_once, **kwargs)
 
 
+def _default(text: str, setting: str) -> str:
+    """``text`` followed by the default of the data or training ``setting``."""
+    from zoo.config import TrainSettings
+    from zoo.data.settings import DataSettings
+
+    source = DataSettings() if hasattr(DataSettings(), setting) else TrainSettings()
+    return f"{text} (default: {getattr(source, setting)})".strip()
+
+
 def experiment_options(func: Callable) -> Callable:
     """Options shared by ``train`` and ``bench``: data, training, hyperparameters, config.
 
@@ -251,25 +258,68 @@ def experiment_options(func: Callable) -> Callable:
             "path",
             help="Data file or folder (CSV/TSV/parquet, aclImdb folder or tarball).",
         ),
-        _single("--text-column", help="Column holding the text."),
-        _single("--label-column", help="Column holding the label."),
+        _single("--test-data", "test_path", help="A separate file (or folder) of test rows."),
+        _single("--val-data", "val_path", help="A separate file of validation rows."),
+        _single("--text-column", help="Column holding the text (a number without header)."),
+        _single("--label-column", help="Column holding the label (a number without header)."),
+        _single("--sep", help="Column separator of a delimited file (default: detected)."),
+        click.option(
+            "--header/--no-header",
+            default=None,
+            help="Whether the file's first row names its columns (default: detected).",
+        ),
+        _single("--encoding", help="Text encoding of the data, e.g. cp1252 (default: utf-8)."),
         _single("--limit", type=int, help="Use at most N training and N test rows."),
-        _single("--max-tokens", type=int, help="Vocabulary size, padding and OOV included."),
-        _single("--sequence-length", help=f"Tokens per text, or '{LONGEST}'."),
-        _single("--truncate", type=click.Choice(TRUNCATE_SIDES), help="Side cut from long texts."),
-        _single("--validation-split", type=float, help="Share of training rows held out."),
-        _single("--epochs", type=int),
-        _single("--batch-size", type=int),
-        _single("--optimizer", type=click.Choice(tuple(OPTIMIZERS))),
-        _single("--lr", "learning_rate", type=float, help="Learning rate."),
+        _single(
+            "--max-tokens",
+            type=int,
+            help=_default("Vocabulary size, padding and OOV included.", "max_tokens"),
+        ),
+        _single(
+            "--sequence-length",
+            help=f"Tokens per text, '{AUTO}' (default: the 99th percentile of training "
+            f"lengths rounded up to a power of 2, at most {AUTO_CAP}) or '{LONGEST}'.",
+        ),
+        _single(
+            "--truncate",
+            type=click.Choice(TRUNCATE_SIDES),
+            help=_default("Side cut from long texts.", "truncate"),
+        ),
+        _single(
+            "--validation-split",
+            type=float,
+            help=_default("Share of training rows held out.", "validation_split"),
+        ),
+        _single("--epochs", type=int, help=_default("Training epochs.", "epochs")),
+        _single("--batch-size", type=int, help=_default("Texts per batch.", "batch_size")),
+        _single(
+            "--optimizer", type=click.Choice(tuple(OPTIMIZERS)), help=_default("", "optimizer")
+        ),
+        _single(
+            "--lr",
+            "learning_rate",
+            type=float,
+            help=_default(
+                "Learning rate (some architectures recommend their own: zoo info).", "learning_rate"
+            ),
+        ),
         _single(
             "--schedule",
             type=click.Choice(SCHEDULES),
-            help="Learning rate schedule: constant, or cosine decay to 0 over the epochs.",
+            help=_default(
+                "Learning rate schedule: constant, or cosine decay to 0 over the epochs.",
+                "schedule",
+            ),
         ),
-        _single("--seed", type=int, help="Random seed (the first, with --seeds)."),
-        _single("--patience", type=int, help="Early stopping patience on val accuracy; 0 = off."),
-        _single("--precision", type=click.Choice(PRECISIONS)),
+        _single(
+            "--seed", type=int, help=_default("Random seed (the first, with --seeds).", "seed")
+        ),
+        _single(
+            "--patience",
+            type=int,
+            help=_default("Early stopping patience on val accuracy; 0 = off.", "patience"),
+        ),
+        _single("--precision", type=click.Choice(PRECISIONS), help=_default("", "precision")),
         click.option(
             "--bucketing/--no-bucketing",
             default=None,
@@ -497,6 +547,9 @@ def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **o
 @click.option("--dataset", help="Registered dataset name of --data (default: inferred).")
 @click.option("--text-column")
 @click.option("--label-column")
+@click.option("--sep", help="Column separator of --data (default: detected).")
+@click.option("--header/--no-header", default=None, help="--data's first row names columns.")
+@click.option("--encoding", help="Text encoding of --data (default: utf-8).")
 @click.option("--backend", type=click.Choice(BACKENDS))
 def evaluate_command(run_dir, backend, **data) -> None:
     """Accuracy of a saved run on the test split its data settings give (or that of --data).

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from zoo.data.settings import DataSettings, infer_dataset
+from zoo.data.settings import AUTO, LONGEST, DataSettings, infer_dataset
 from zoo.errors import ConfigError, PluginError
 from zoo.spec import ArchitectureSpec, coerce_value, suggestion
 
@@ -39,7 +39,6 @@ except ModuleNotFoundError:  # Python 3.10
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 SCHEDULES = ("constant", "cosine")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
-LONGEST = "longest"
 EMBEDDING_DIM = "embedding_dim"
 _FIELD_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
 
@@ -104,16 +103,19 @@ class ExperimentConfig:
     def data_settings(self) -> DataSettings:
         """The data settings; the dataset is inferred from the path when not named."""
         values = dict(self.data)
-        length = values.get("sequence_length")
-        if length == LONGEST:
-            values["sequence_length"] = None
-        elif isinstance(length, str) and not length.strip().isdigit():
-            raise ConfigError(
-                f"sequence_length must be a whole number or '{LONGEST}', got {length!r}"
-            )
+        length = values.pop("sequence_length", None)
+        if isinstance(length, str) and length not in (AUTO, LONGEST):
+            if not length.strip().isdigit():
+                raise ConfigError(
+                    f"sequence_length must be a whole number, '{AUTO}' or '{LONGEST}', "
+                    f"got {length!r}"
+                )
+            length = int(length)
         if not values.get("dataset") and values.get("path"):
             values["dataset"] = infer_dataset(values["path"])
         settings = _build(DataSettings, values, "data")
+        if length is not None:  # a word (auto, longest) the int coercion would refuse
+            settings = dataclasses.replace(settings, sequence_length=length)
         settings.check()
         return settings
 
@@ -275,7 +277,8 @@ def parse_config(text: str, source: str, base: Path | None = None) -> Experiment
 
 
 def _resolve_paths(config: ExperimentConfig, base: Path) -> None:
-    for table, key in ((config.data, "path"), (config.train, "embeddings")):
+    locations = [(config.data, key) for key in ("path", "test_path", "val_path")]
+    for table, key in [*locations, (config.train, "embeddings")]:
         value = table.get(key)
         if isinstance(value, str) and not Path(value).expanduser().is_absolute():
             table[key] = str((base / value).resolve())

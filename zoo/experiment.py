@@ -17,7 +17,13 @@ import numpy as np
 
 from zoo.config import EMBEDDING_DIM, ExperimentConfig, TrainSettings, config_hash
 from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
-from zoo.data.prepare import PreparedData, load_splits, prepare_data
+from zoo.data.prepare import (
+    DATA_LOCATIONS,
+    PreparedData,
+    describe,
+    load_splits,
+    prepare_data,
+)
 from zoo.data.settings import DataSettings
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError
@@ -68,6 +74,8 @@ class Experiment:
     ) -> tuple[PreparedData, list[PlannedRun]]:
         """Load and encode the data once, read each embeddings file once, resolve every run."""
         data = prepare_data(self.data_settings)
+        for line in describe(data, self.data_settings):
+            report(line)
         for note in data.notes:
             report(f"note: {note}")
         loaded: dict[str, EmbeddingMatrix] = {}
@@ -95,7 +103,8 @@ def run_key(run: PlannedRun, data: PreparedData, settings: DataSettings, backend
     path; the architecture by name and by its provider's version.
     """
     selection = dataclasses.asdict(settings)
-    del selection["path"]
+    for location in DATA_LOCATIONS:
+        del selection[location]
     selection.update(text_column=data.text_column, label_column=data.label_column)  # as read
     return config_hash(
         run.spec.name,
@@ -113,15 +122,26 @@ def evaluation_split(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The encoded test split of a run's recorded data settings, or of new data in ``changes``.
 
-    ``changes`` (``dataset``, ``path``, ``text_column``, ``label_column``) replace the recorded
-    values; the split comes from the same pipeline as in training, encoded with the run's
-    vectorizer. Returns the token ids, the labels and the data's class names.
+    ``changes`` (``dataset``, ``path``, ``text_column``, ``label_column``, ``sep``, ``header``,
+    ``encoding``) replace the recorded values; the split comes from the same pipeline as in
+    training, encoded with the run's vectorizer. Returns the token ids, the labels and the
+    data's class names.
     """
     given = {key: value for key, value in changes.items() if value is not None}
-    values = {**recorded, **given}
+    values = dict(recorded)
     if "path" in given:
         values["limit"] = None  # new data is scored on its whole test split
-        if "dataset" not in given:
-            values["dataset"] = None  # inferred again from the new path
+        values["dataset"] = None  # inferred again from the new path unless given
+        for key in (
+            "test_path",
+            "val_path",
+            "sep",
+            "header",
+            "encoding",
+            "text_column",
+            "label_column",
+        ):
+            values.pop(key, None)  # the run's file format says nothing about the new file
+    values.update(given)
     splits, class_names = load_splits(ExperimentConfig(data=values).data_settings())
     return vectorizer.encode(splits.test_texts), splits.test_labels, class_names

@@ -42,7 +42,7 @@ def build(input_spec, *, embedding_dim, hidden_units, dropout):
 
     from zoo.blocks import classifier_head, embed, functional_model, token_input
 
-    tokens = token_input(input_spec)
+    tokens = token_input(input_spec, any_length=True)  # batches cut to their longest text
     x = embed(tokens, input_spec, embedding_dim)
     x = keras.layers.GlobalAveragePooling1D()(x)
     x = keras.layers.Dense(hidden_units, activation="relu")(x)

@@ -15,7 +15,8 @@ from zoo.spec import NAME_PATTERN
 
 @dataclass
 class TextDataset:
-    """Texts with integer labels; ``test_*`` is empty when the source has no test split."""
+    """Texts with integer labels; ``test_*`` is empty when the source has no test split, and
+    ``val_*`` when it has no validation split (one is then carved from the training rows)."""
 
     train_texts: list[str]
     train_labels: Any
@@ -27,6 +28,8 @@ class TextDataset:
     notes: list[str] = field(default_factory=list)
     text_column: str = ""  # the columns read, for a table file
     label_column: str = ""
+    val_texts: list[str] = field(default_factory=list)
+    val_labels: Any = field(default_factory=list)
 
     @property
     def num_classes(self) -> int:
@@ -40,6 +43,9 @@ class DatasetOptions:
     path: str | None = None
     text_column: str | None = None
     label_column: str | None = None
+    sep: str | None = None  # the column separator of a delimited file; None: detected
+    header: bool | None = None  # whether its first row names the columns; None: detected
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,9 @@ class DatasetSpec:
             )
         import numpy as np
 
-        dataset.train_labels = np.asarray(dataset.train_labels, dtype=np.int64)
-        dataset.test_labels = np.asarray(dataset.test_labels, dtype=np.int64)
+        for split in ("train", "val", "test"):
+            labels = np.asarray(getattr(dataset, f"{split}_labels"), dtype=np.int64)
+            setattr(dataset, f"{split}_labels", labels)
         return dataset
 
 
@@ -113,7 +120,7 @@ def dataset_problem(dataset: Any) -> str:
         return "class_names that are not a non-empty list of strings"
     if not isinstance(dataset.fingerprint, str) or not dataset.fingerprint:
         return "no fingerprint (a string that changes when the data does)"
-    for split in ("train", "test"):
+    for split in ("train", "val", "test"):
         texts = getattr(dataset, f"{split}_texts")
         labels = np.asarray(getattr(dataset, f"{split}_labels"))
         if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -11,14 +12,17 @@ import numpy as np
 
 from zoo.data.dataset import DatasetOptions, TextDataset
 from zoo.data.settings import DataSettings
+from zoo.data.sources import file_fingerprint, read_source
 from zoo.data.text import Vectorizer
 from zoo.errors import DatasetError
 from zoo.paths import cache_dir, staged
 from zoo.registry import get_registry
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 SPLIT_SEED = 1337
 TEST_SHARE = 0.2  # of the rows of a source without a test split, held out as test
+SEPARATE_FILE_FLAGS = {"test": "--test-data", "val": "--val-data"}
+DATA_LOCATIONS = ("path", "test_path", "val_path")  # the data enter keys by content, not path
 
 
 @dataclass
@@ -38,6 +42,7 @@ class PreparedData:
     text_column: str = ""
     label_column: str = ""
     notes: list[str] = field(default_factory=list)
+    train_lengths: dict[str, int] = field(default_factory=dict)  # tokens per training text
     from_cache: bool = False
 
     @property
@@ -63,14 +68,17 @@ def prepare_data(settings: DataSettings, use_cache: bool = True) -> PreparedData
     settings.check()
     spec = get_registry().dataset(settings.dataset)
     options = _options(settings)
-    fingerprint = spec.fingerprint(options) if spec.fingerprint is not None else None
+    fingerprint = None
+    if spec.fingerprint is not None:
+        extra = [file_fingerprint(Path(path)) for path, _ in _separate_files(settings)]
+        fingerprint = _combined(spec.fingerprint(options), *extra)
     cache_file = None
     if use_cache and fingerprint is not None:
         cache_file = _cache_path(f"{fingerprint} {spec.code_identity}", settings)
         cached = _read_cache(cache_file)
         if cached is not None:
             return cached
-    dataset = spec.load(options)
+    dataset = load_dataset(settings)
     prepared = encode_dataset(dataset, settings)
     prepared.fingerprint = fingerprint or dataset.fingerprint
     if cache_file is not None:
@@ -81,12 +89,65 @@ def prepare_data(settings: DataSettings, use_cache: bool = True) -> PreparedData
 def load_splits(settings: DataSettings) -> tuple[TextSplits, list[str]]:
     """The raw splits ``prepare_data`` would encode, with the class names: for evaluation."""
     settings.check()
-    dataset = get_registry().dataset(settings.dataset).load(_options(settings))
+    dataset = load_dataset(settings)
     return split_dataset(dataset, settings), list(dataset.class_names)
 
 
+def load_dataset(settings: DataSettings) -> TextDataset:
+    """The registered dataset, with the test or validation rows of separate files given."""
+    options = _options(settings)
+    dataset = get_registry().dataset(settings.dataset).load(options)
+    for path, split in _separate_files(settings):
+        _attach(dataset, split, Path(path), dataclasses.replace(options, path=path))
+    return dataset
+
+
+def _separate_files(settings: DataSettings) -> list[tuple[str, str]]:
+    files = ((settings.test_path, "test"), (settings.val_path, "val"))
+    return [(path, split) for path, split in files if path]
+
+
+def _attach(dataset: TextDataset, split: str, path: Path, options: DatasetOptions) -> None:
+    """Make the rows of the file at ``path`` the dataset's ``split``, labels mapped by name."""
+    extra = read_source(path, options)
+    flag = SEPARATE_FILE_FLAGS[split]
+    texts = extra.train_texts + extra.val_texts + extra.test_texts
+    labels = np.concatenate(
+        [np.asarray(extra.train_labels), np.asarray(extra.val_labels), extra.test_labels]
+    ).astype(np.int64)
+    names = [extra.class_names[label] for label in labels]
+    unknown = sorted(set(names) - set(dataset.class_names))
+    if unknown:
+        raise DatasetError(
+            f"{flag} {path.name} has the class {unknown[0]!r}, which the training data lacks "
+            f"(its classes: {', '.join(dataset.class_names)})"
+        )
+    index = {name: i for i, name in enumerate(dataset.class_names)}
+    own = len(getattr(dataset, f"{split}_texts"))
+    if own:
+        dataset.notes.append(f"{flag} {path.name} replaces the {own:,} {split} rows of the data")
+    setattr(dataset, f"{split}_texts", texts)
+    setattr(dataset, f"{split}_labels", np.array([index[n] for n in names], dtype=np.int64))
+    dataset.fingerprint = _combined(dataset.fingerprint, extra.fingerprint)
+    dataset.name = f"{dataset.name} + {flag.removeprefix('--')} {path.name}"
+    dataset.notes.extend(extra.notes)
+
+
+def _combined(first: str, *others: str) -> str:
+    if not others:
+        return first
+    return hashlib.sha256(" ".join((first, *others)).encode()).hexdigest()
+
+
 def _options(settings: DataSettings) -> DatasetOptions:
-    return DatasetOptions(settings.path, settings.text_column, settings.label_column)
+    return DatasetOptions(
+        settings.path,
+        settings.text_column,
+        settings.label_column,
+        settings.sep,
+        settings.header,
+        settings.encoding,
+    )
 
 
 def split_dataset(dataset: TextDataset, settings: DataSettings) -> TextSplits:
@@ -107,13 +168,19 @@ def split_dataset(dataset: TextDataset, settings: DataSettings) -> TextSplits:
     if settings.limit:
         train_idx = rng.permutation(train_idx)[: settings.limit]
         test_rows = rng.permutation(test_rows)[: settings.limit]
-    fit_pos, val_pos = stratified_split(
-        dataset.train_labels[train_idx], settings.validation_split, rng
-    )
-    fit_idx, val_idx = train_idx[fit_pos], train_idx[val_pos]
+    if len(dataset.val_texts):
+        fit_idx, val_idx = train_idx, np.arange(0)
+        val_texts, val_labels = list(dataset.val_texts), np.asarray(dataset.val_labels)
+    else:
+        fit_pos, val_pos = stratified_split(
+            dataset.train_labels[train_idx], settings.validation_split, rng
+        )
+        fit_idx, val_idx = train_idx[fit_pos], train_idx[val_pos]
+        val_texts = [dataset.train_texts[i] for i in val_idx]
+        val_labels = dataset.train_labels[val_idx]
     for split, size in (
         ("training", len(fit_idx)),
-        ("validation", len(val_idx)),
+        ("validation", len(val_texts)),
         ("test", len(test_rows)),
     ):
         if not size:
@@ -124,8 +191,8 @@ def split_dataset(dataset: TextDataset, settings: DataSettings) -> TextSplits:
     return TextSplits(
         train_texts=[dataset.train_texts[i] for i in fit_idx],
         train_labels=dataset.train_labels[fit_idx],
-        val_texts=[dataset.train_texts[i] for i in val_idx],
-        val_labels=dataset.train_labels[val_idx],
+        val_texts=val_texts,
+        val_labels=val_labels,
         test_texts=[test_texts[i] for i in test_rows],
         test_labels=test_labels[test_rows],
         notes=notes,
@@ -152,7 +219,40 @@ def encode_dataset(dataset: TextDataset, settings: DataSettings) -> PreparedData
         text_column=dataset.text_column,
         label_column=dataset.label_column,
         notes=splits.notes,
+        train_lengths=length_summary([len(words) for words in fit_tokens]),
     )
+
+
+def length_summary(lengths: list[int]) -> dict[str, int]:
+    """The median, 90th and 99th percentiles and the longest of token counts."""
+    values = np.asarray(lengths or [0])
+    points = {"median": 50, "p90": 90, "p99": 99}
+    summary = {name: int(np.ceil(np.percentile(values, q))) for name, q in points.items()}
+    return {**summary, "longest": int(values.max())}
+
+
+def describe(data: PreparedData, settings: DataSettings) -> list[str]:
+    """What was loaded, in two lines: splits, classes and columns; lengths and how they're cut."""
+    columns = ""
+    if data.text_column:
+        columns = f"; text column '{data.text_column}', label column '{data.label_column}'"
+    classes = ", ".join(data.class_names)
+    shown = classes if len(classes) <= 60 else classes[:57] + "..."
+    lengths = data.train_lengths
+    chosen = data.vectorizer.sequence_length
+    how = f" ({settings.sequence_length})" if isinstance(settings.sequence_length, str) else ""
+    lines = [
+        f"data: {data.dataset_name}: {len(data.y_train):,} training, {len(data.y_val):,} "
+        f"validation, {len(data.y_test):,} test texts; {data.num_classes} classes ({shown})"
+        f"{columns}"
+    ]
+    if lengths:  # absent from caches of older versions
+        lines.append(
+            f"data: tokens per training text: median {lengths['median']:,}, 90th percentile "
+            f"{lengths['p90']:,}, 99th {lengths['p99']:,}, longest {lengths['longest']:,}; "
+            f"sequence length {chosen:,}{how}, vocabulary {data.vectorizer.vocab_size:,}"
+        )
+    return lines
 
 
 def stratified_split(
@@ -169,7 +269,7 @@ def stratified_split(
 
 
 def _cache_path(fingerprint: str, settings: DataSettings) -> Path:
-    key = {k: v for k, v in asdict(settings).items() if k != "path"}
+    key = {k: v for k, v in asdict(settings).items() if k not in DATA_LOCATIONS}
     key.update(fingerprint=fingerprint, format=CACHE_FORMAT, split_seed=SPLIT_SEED)
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
     return cache_dir() / "encoded" / f"{settings.dataset}-{digest}.npz"
@@ -194,6 +294,7 @@ def _read_cache(path: Path) -> PreparedData | None:
             text_column=meta["text_column"],
             label_column=meta["label_column"],
             notes=meta["notes"],
+            train_lengths=meta["train_lengths"],
             from_cache=True,
         )
     except (OSError, ValueError, KeyError):
@@ -209,6 +310,7 @@ def _write_cache(path: Path, prepared: PreparedData) -> None:
         "text_column": prepared.text_column,
         "label_column": prepared.label_column,
         "notes": prepared.notes,
+        "train_lengths": prepared.train_lengths,
     }
     try:
         with staged(path) as partial, open(partial, "wb") as handle:

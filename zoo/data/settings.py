@@ -9,6 +9,10 @@ from pathlib import Path
 from zoo.errors import ConfigError
 
 TRUNCATE_SIDES = ("start", "end")
+AUTO = "auto"  # the 99th percentile of training lengths, rounded up to a power of 2, capped
+LONGEST = "longest"  # the longest training text
+AUTO_CAP = 1000  # whole IMDB reviews but the 1 % longest: bucketed batches make it cheap
+AUTO_PERCENTILE = 99
 
 
 @dataclass(frozen=True)
@@ -21,15 +25,23 @@ class DataSettings:
     label_column: str | None = None
     limit: int | None = None
     max_tokens: int = 30000
-    sequence_length: int | None = 1000  # whole reviews: bucketed batches make it cheap
+    sequence_length: int | str = AUTO  # a number of tokens, AUTO or LONGEST
     truncate: str = "start"
     validation_split: float = 0.1
+    test_path: str | None = None  # a separate file of test rows
+    val_path: str | None = None  # a separate file of validation rows
+    sep: str | None = None  # column separator of a delimited file; None: detected
+    header: bool | None = None  # the file's first row names its columns; None: detected
+    encoding: str = "utf-8"
 
     def resolved(self) -> DataSettings:
         """These settings with an absolute data path, valid from any working folder."""
-        if self.path is None:
-            return self
-        return dataclasses.replace(self, path=str(Path(self.path).expanduser().resolve()))
+        paths = {
+            key: str(Path(value).expanduser().resolve())
+            for key in ("path", "test_path", "val_path")
+            if (value := getattr(self, key)) is not None
+        }
+        return dataclasses.replace(self, **paths)
 
     def check(self) -> None:
         check_settings(self.max_tokens, self.sequence_length, self.truncate)
@@ -41,11 +53,17 @@ class DataSettings:
             raise ConfigError(f"limit must be positive, got {self.limit}")
 
 
-def check_settings(max_tokens: int, sequence_length: int | None, truncate: str) -> None:
+def check_settings(max_tokens: int, sequence_length: int | str | None, truncate: str) -> None:
     """Raise ``ConfigError`` for a vocabulary or sequence length ≤ 0 or an unknown side."""
     if max_tokens <= 2:
         raise ConfigError(f"max_tokens must be greater than 2, got {max_tokens}")
-    if sequence_length is not None and sequence_length <= 0:
+    if isinstance(sequence_length, str):
+        if sequence_length not in (AUTO, LONGEST):
+            raise ConfigError(
+                f"sequence_length must be a whole number, '{AUTO}' or '{LONGEST}', "
+                f"got {sequence_length!r}"
+            )
+    elif sequence_length is not None and sequence_length <= 0:
         raise ConfigError(f"sequence_length must be positive, got {sequence_length}")
     if truncate not in TRUNCATE_SIDES:
         raise ConfigError(f"truncate must be 'start' or 'end', got {truncate!r}")

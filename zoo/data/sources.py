@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
 import hashlib
+import io
 import re
 import tarfile
 import zlib
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.data.dataset import TextDataset
+from zoo.data.dataset import DatasetOptions, TextDataset
 from zoo.errors import DatasetError, one_line
 
 TEXT_COLUMNS = ("text", "review", "sentence", "content", "body")
@@ -20,6 +23,12 @@ LABEL_COLUMNS = ("label", "sentiment", "target", "class", "category")
 NEGATIVE_FIRST = ({"neg", "pos"}, {"negative", "positive"})
 UNLABELED_FOLDERS = {"unsup"}
 _SPLIT_MEMBER = re.compile(r"(?:^|/)(train|test)/([^/]+)/[^/]+\.txt$")
+SEPARATORS = ",\t;|"
+SNIFF_LINES = 50
+LAYOUTS = (
+    "<class>/*.txt (one text per file), train/<class>/*.txt and test/<class>/*.txt, "
+    "or one file per class with one text per line (pos.txt, neg.txt; also under train/ and test/)"
+)
 
 
 def file_fingerprint(path: Path) -> str:
@@ -37,34 +46,38 @@ def file_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(
-    path: Path, text_column: str | None = None, label_column: str | None = None
-) -> TextDataset:
-    """Read a CSV/TSV (optionally gzipped) or parquet file with a text and a label column."""
+def read_table(path: Path, options: DatasetOptions | None = None) -> TextDataset:
+    """Read a CSV/TSV/other delimited text file (optionally gzipped) or a parquet file.
+
+    The separator (``options.sep``) and whether the first row names the columns
+    (``options.header``) are detected when not given; a file without a header has columns
+    ``0``, ``1``, ... and its text and label columns are found by their content.
+    """
     import pandas as pd
 
+    options = options or DatasetOptions()
     _check_exists(path)
     suffixes = [s.lower() for s in path.suffixes]
-    try:
-        if ".parquet" in suffixes:
+    if ".parquet" in suffixes:
+        try:
             frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, sep="\t" if ".tsv" in suffixes else ",", dtype=str)
-    except ImportError as exc:
-        raise DatasetError(f"reading {path.name} needs pyarrow: pip install pyarrow") from exc
-    except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
-        raise DatasetError(
-            f"{path} is a damaged compressed file ({exc}); get a fresh copy"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise DatasetError(f"{path} is empty") from exc
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        raise DatasetError(f"cannot parse {path}: {one_line(exc)}") from exc
-    text_col = _pick_column(frame, text_column, TEXT_COLUMNS, "text", path)
-    label_col = _pick_column(frame, label_column, LABEL_COLUMNS, "label", path)
-    if "split" in frame.columns:
+        except ImportError as exc:
+            raise DatasetError(f"reading {path.name} needs pyarrow: pip install pyarrow") from exc
+        except (ValueError, OSError) as exc:
+            raise DatasetError(f"cannot parse {path}: {one_line(exc)}") from exc
+        header = True
+    else:
+        text = read_text(path, options.encoding)
+        if not text.strip():
+            raise DatasetError(f"{path} is empty")
+        sep = options.sep or _sniff_separator(path, text)
+        header = options.header
+        if header is None:
+            header = _first_row_is_header(text, sep, options)
+        frame = _parse_delimited(path, text, sep, header)
+    text_col = _pick_column(frame, options.text_column, TEXT_COLUMNS, "text", path, header)
+    label_col = _pick_column(frame, options.label_column, LABEL_COLUMNS, "label", path, header)
+    if "split" in frame.columns and header:
         splits = frame["split"].astype(str).str.lower()
         unknown = sorted(set(splits) - {"train", "test"})
         if unknown:
@@ -86,7 +99,104 @@ def read_table(
     return dataset
 
 
-def _pick_column(frame, wanted: str | None, usual: Iterable[str], role: str, path: Path) -> str:
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """A whole text file (gzip ok) decoded with ``encoding``; line ends are kept as they are."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise DatasetError(
+            f"unknown encoding '{encoding}'; use e.g. utf-8, cp1252 or latin-1"
+        ) from exc
+    try:
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+    except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
+        raise DatasetError(
+            f"{path} is a damaged compressed file ({exc}); get a fresh copy"
+        ) from exc
+    except OSError as exc:
+        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return _decode(raw, path, encoding)
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines split on ``\\n`` only (``str.splitlines`` also splits on NEL, which latin-1 gives
+    for byte 0x85), without their ``\\r``."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _sniff_separator(path: Path, text: str) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".tsv" in suffixes or ".tab" in suffixes:
+        return "\t"
+    if ".csv" in suffixes:
+        return ","
+    sample = [line for line in text_lines(text)[:SNIFF_LINES] if line.strip()]
+    if sample and all("\t" in line for line in sample):
+        return "\t"
+    try:
+        return csv.Sniffer().sniff("\n".join(sample), delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _parse_delimited(path: Path, text: str, sep: str, header: bool):
+    import pandas as pd
+
+    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL  # sentences hold quotes
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=0 if header else None,
+            dtype=str,
+            quoting=quoting,
+            keep_default_na=False,
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise DatasetError(f"{path} is empty") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        hint = "" if sep != "," else "; if it is not comma-separated, give --sep"
+        raise DatasetError(f"cannot parse {path}: {one_line(exc)}{hint}") from exc
+    frame.columns = [str(column) for column in frame.columns]
+    return frame
+
+
+def _first_row_is_header(text: str, sep: str, options: DatasetOptions) -> bool:
+    """Whether the first row names columns: it holds a usual or a requested column name, or
+    its value in the column with fewest distinct values is not one of that column's values."""
+    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
+    lines = [line for line in text_lines(text)[: SNIFF_LINES + 1] if line.strip()]
+    rows = list(csv.reader(lines, delimiter=sep, quoting=quoting))
+    if not rows:
+        return True
+    first = [cell.strip() for cell in rows[0]]
+    named = {*TEXT_COLUMNS, *LABEL_COLUMNS, "split", options.text_column, options.label_column}
+    if any(cell.lower() in named or cell in named for cell in first):
+        return True
+    rest = [row for row in rows[1:] if len(row) == len(first)]
+    if not rest:
+        return True
+    columns = list(zip(*rest, strict=True))
+    fewest = min(range(len(first)), key=lambda i: len(set(columns[i])))
+    return first[fewest] not in {cell.strip() for cell in columns[fewest]}
+
+
+def _infer_column(frame, role: str) -> str | None:
+    """In a file without a header, or with two columns: the text is the column of longest
+    values, the label the other column with fewest distinct values."""
+    lengths = {column: frame[column].str.len().mean() for column in frame.columns}
+    text = max(lengths, key=lengths.get)
+    if role == "text":
+        return text
+    others = [column for column in frame.columns if column != text]
+    return min(others, key=lambda column: frame[column].nunique()) if others else None
+
+
+def _pick_column(
+    frame, wanted: str | None, usual: Iterable[str], role: str, path: Path, header: bool = True
+) -> str:
     present = [str(c) for c in frame.columns]
     if wanted is not None:
         if wanted not in present:
@@ -97,34 +207,68 @@ def _pick_column(frame, wanted: str | None, usual: Iterable[str], role: str, pat
     for name in usual:
         if name in present:
             return name
+    data_columns = [column for column in present if column != "split"]
+    unambiguous = not header or len(data_columns) == 2
+    inferred = _infer_column(frame[data_columns], role) if unambiguous else None
+    if inferred is not None:
+        return inferred
     raise DatasetError(
         f"{path.name} has no {role} column; columns present: {', '.join(present)}; "
         f"name it with --{role}-column"
     )
 
 
-def read_folder(path: Path) -> TextDataset:
-    """Read ``train/<class>/*.txt`` and ``test/<class>/*.txt``, or ``<class>/*.txt`` alone."""
+def read_folder(path: Path, encoding: str = "utf-8") -> TextDataset:
+    """Read a folder in one of the ``LAYOUTS``: a folder or a file of lines per class, with or
+    without ``train/`` and ``test/``."""
     _check_exists(path)
     roots = {split: path / split for split in ("train", "test") if (path / split).is_dir()}
     if not roots:
         roots = {"train": path}
     parts: dict[str, tuple[list[str], list[str]]] = {}
     for split, root in roots.items():
-        texts: list[str] = []
-        labels: list[str] = []
-        for class_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-            if class_dir.name in UNLABELED_FOLDERS:
-                continue
-            for file in sorted(class_dir.glob("*.txt")):
-                texts.append(_decode(file.read_bytes(), file))
-                labels.append(class_dir.name)
-        parts[split] = (texts, labels)
+        class_dirs = sorted(
+            p for p in root.iterdir() if p.is_dir() and p.name not in UNLABELED_FOLDERS
+        )
+        if class_dirs:
+            parts[split] = _texts_per_file(class_dirs, encoding)
+        else:
+            parts[split] = _texts_per_line(root, encoding)
+    if not parts["train"][0]:
+        raise DatasetError(f"{path} holds no training texts; expected {LAYOUTS}")
     test = parts.get("test", ([], []))
     return build_dataset(*parts["train"], *test, name=path.name, fingerprint="")
 
 
-def read_tarball(path: Path) -> TextDataset:
+def _texts_per_file(class_dirs: list[Path], encoding: str) -> tuple[list[str], list[str]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    for class_dir in class_dirs:
+        for file in sorted(class_dir.glob("*.txt")):
+            texts.append(_decode(file.read_bytes(), file, encoding))
+            labels.append(class_dir.name)
+    return texts, labels
+
+
+def _texts_per_line(root: Path, encoding: str) -> tuple[list[str], list[str]]:
+    """One file per class, one text per line: ``pos.txt`` and ``neg.txt``, or
+    ``rt-polarity.pos`` and ``rt-polarity.neg`` (the class is what differs in the names)."""
+    files = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+    if len(files) < 2:
+        return [], []
+    stems = {file.name.split(".")[0] for file in files}
+    texts: list[str] = []
+    labels: list[str] = []
+    for file in files:
+        label = file.suffix.lstrip(".") if len(stems) == 1 else file.name.split(".")[0]
+        for line in text_lines(read_text(file, encoding)):
+            if line.strip():
+                texts.append(line)
+                labels.append(label)
+    return texts, labels
+
+
+def read_tarball(path: Path, encoding: str = "utf-8") -> TextDataset:
     """Read an aclImdb-style tarball: members ``*/train/<class>/*.txt`` and ``*/test/…``."""
     _check_exists(path)
     parts: dict[str, tuple[list[str], list[str]]] = {"train": ([], []), "test": ([], [])}
@@ -138,18 +282,21 @@ def read_tarball(path: Path) -> TextDataset:
                 if handle is None:
                     continue
                 texts, labels = parts[match.group(1)]
-                texts.append(_decode(handle.read(), Path(member.name)))
+                texts.append(_decode(handle.read(), Path(member.name), encoding))
                 labels.append(match.group(2))
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise DatasetError(f"{path} is not a readable tar archive ({exc})") from exc
     return build_dataset(*parts["train"], *parts["test"], name=path.name, fingerprint="")
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def _decode(raw: bytes, path: Path, encoding: str = "utf-8") -> str:
     try:
-        return raw.decode("utf-8")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise DatasetError(
+            f"{path} is not {encoding.upper()} text ({exc.reason} at byte {exc.start}); "
+            "give its encoding, e.g. --encoding cp1252"
+        ) from exc
 
 
 def _check_exists(path: Path) -> None:
@@ -226,16 +373,15 @@ def class_order(labels: set[str]) -> list[str]:
     return sorted(labels)
 
 
-def read_source(
-    path: Path, text_column: str | None = None, label_column: str | None = None
-) -> TextDataset:
+def read_source(path: Path, options: DatasetOptions | None = None) -> TextDataset:
     """Read ``path`` with the reader its kind calls for: tarball, folder or table file."""
+    options = options or DatasetOptions()
     name = path.name.lower()
     if path.is_dir():
-        dataset = read_folder(path)
+        dataset = read_folder(path, options.encoding)
     elif name.endswith((".tar.gz", ".tgz", ".tar")):
-        dataset = read_tarball(path)
+        dataset = read_tarball(path, options.encoding)
     else:
-        dataset = read_table(path, text_column, label_column)
+        dataset = read_table(path, options)
     dataset.fingerprint = file_fingerprint(path)
     return dataset

@@ -8,6 +8,7 @@ Keras backend.
 from __future__ import annotations
 
 import json
+import math
 import re
 import string
 from collections import Counter
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.data.settings import check_settings
+from zoo.data.settings import AUTO_CAP, AUTO_PERCENTILE, LONGEST, check_settings
 from zoo.errors import DatasetError, ZooError, one_line
 
 PAD, OOV = "", "[UNK]"
@@ -32,6 +33,19 @@ def standardize(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     return standardize(text).split()
+
+
+def fitted_length(tokens: Sequence[Sequence[str]], sequence_length: int | str | None) -> int:
+    """The sequence length: a number as given; the longest text for ``longest`` (or None); for
+    ``auto`` the 99th percentile of the lengths rounded up to a power of 2 (at least 16), capped
+    at ``AUTO_CAP``."""
+    lengths = np.array([len(words) for words in tokens] or [1])
+    if isinstance(sequence_length, int):
+        return sequence_length
+    if sequence_length in (None, LONGEST):
+        return max(int(lengths.max()), 1)
+    high = max(float(np.percentile(lengths, AUTO_PERCENTILE)), 16.0)
+    return min(2 ** math.ceil(math.log2(high)), AUTO_CAP)
 
 
 @dataclass
@@ -51,7 +65,7 @@ class Vectorizer:
         cls,
         texts: Iterable[str],
         max_tokens: int,
-        sequence_length: int | None = None,
+        sequence_length: int | str | None = None,
         truncate: str = "start",
     ) -> tuple[Vectorizer, list[list[str]]]:
         """Build the vocabulary from ``texts``; also returns their tokens for encoding."""
@@ -61,8 +75,7 @@ class Vectorizer:
         for words in tokens:
             counts.update(words)
         vocabulary = [PAD, OOV] + [w for w, _ in counts.most_common(max(max_tokens - 2, 0))]
-        length = sequence_length or max((len(words) for words in tokens), default=1) or 1
-        return cls(vocabulary, length, truncate), tokens
+        return cls(vocabulary, fitted_length(tokens, sequence_length), truncate), tokens
 
     @property
     def vocab_size(self) -> int:
