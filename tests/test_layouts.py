@@ -148,3 +148,22 @@ def test_a_run_on_a_separate_test_file_is_evaluated_on_that_file(tmp_path):
     benched = run_zoo("bench", "bow_logreg", *args, "--epochs", "1", "--results", str(results))
     assert benched.returncode == 0, benched.stderr
     assert "--test-data" in results.read_text() and "test-data dev.tsv" in results.read_text()
+
+
+@pytest.mark.slow
+def test_a_folder_of_class_files_trains_and_evaluates_end_to_end(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, label in (("pos.txt", 1), ("neg.txt", 0)):
+        rows = [text for text, y in _sentences(300) if y == label]
+        (corpus / name).write_text("\n".join(rows) + "\n")
+    run = tmp_path / "run"
+    args = ("--data", str(corpus), "--max-tokens", "200", "--epochs", "5", "--quiet")
+    trained = run_zoo("train", "bow_logreg", *args, "--out", str(run))
+    assert trained.returncode == 0, trained.stderr
+    assert (
+        "2 classes (neg, pos)" in trained.stderr and "sequence length 16 (auto)" in trained.stderr
+    )
+    evaluated = run_zoo("evaluate", str(run))
+    recorded = json.loads((run / "metrics.json").read_text())["test_accuracy"]
+    assert f"test accuracy {recorded * 100:.2f} % on 60 texts" in evaluated.stdout
