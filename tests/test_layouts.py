@@ -158,8 +158,8 @@ def test_a_folder_of_class_files_trains_and_evaluates_end_to_end(tmp_path):
         rows = [text for text, y in _sentences(300) if y == label]
         (corpus / name).write_text("\n".join(rows) + "\n")
     run = tmp_path / "run"
-    args = ("--data", str(corpus), "--max-tokens", "200", "--epochs", "5", "--quiet")
-    trained = run_zoo("train", "bow_logreg", *args, "--out", str(run))
+    args = ("--data", str(corpus), "--max-tokens", "200", "--epochs", "5")
+    trained = run_zoo("train", "bow_logreg", *args, "--out", str(run))  # not quiet: the summary
     assert trained.returncode == 0, trained.stderr
     assert (
         "2 classes (neg, pos)" in trained.stderr and "sequence length 16 (auto)" in trained.stderr

@@ -22,6 +22,7 @@ from zoo.experiment import Experiment, PlannedRun, run_key
 from zoo.interrupts import check_interrupted, deferred_interrupts
 from zoo.registry import get_registry
 from zoo.results import append_result, check_results_path, read_results
+from zoo.runlog import RunLog, write_log
 
 
 @dataclass
@@ -49,7 +50,7 @@ def run_benchmark(
         plan.config, [registry.architecture(name) for name in plan.models]
     )
     check_results_path(plan.results_path)
-    data, runs = experiment.prepare(report)
+    data, runs = experiment.prepare(report, summary=plan.verbose != 0)
     # every check on user input is done: only now pay for importing Keras and its backend
     from zoo.backend import describe_backend, import_keras
     from zoo.trainer import train_model
@@ -78,6 +79,8 @@ def run_benchmark(
                     run.spec, data, run.train, run.hparams, run.embedding_matrix, plan.verbose
                 )
                 row.update(result.metrics, status="ok")
+                log = RunLog(result.test_probabilities, data.y_test, result.history)
+                write_log(plan.results_path, row, log)  # before the row: a row finds its log
             except Exception as exc:  # one model's failure must not stop the others
                 row.update(status="error", error=one_line(exc))
                 report(f"error: {name} seed {seed}: {row['error']}")

@@ -371,9 +371,25 @@ def experiment_options(func: Callable) -> Callable:
 @click.option("--backends", help="Comma list: run each backend in its own process, side by side.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="Also write the figures and tests of 'zoo report' for these runs into this folder.",
+)
 @click.option("--rows-out", hidden=True, type=click.Path(dir_okay=False))
 def bench_command(
-    names, seeds, results_path, resume, backends, fmt, quiet, rows_out, backend, **options
+    names,
+    seeds,
+    results_path,
+    resume,
+    backends,
+    fmt,
+    quiet,
+    report_dir,
+    rows_out,
+    backend,
+    **options,
 ) -> None:
     """Train and compare models on the same data: zoo bench cnn1d bilstm 'cnn*'.
 
@@ -383,8 +399,12 @@ def bench_command(
         raise ConfigError("name at least one architecture or wildcard, e.g. zoo bench cnn1d bilstm")
     models = _registry().select(names)
     _flush_plugin_warnings()
+    if report_dir:
+        from zoo.report import require_matplotlib
+
+        require_matplotlib()  # before any training
     if backends:
-        _bench_backends(backends, fmt)
+        _bench_backends(backends, fmt, report_dir, Path(results_path))
         return
     select_backend(backend)
     from zoo.bench import BenchPlan, run_benchmark
@@ -414,6 +434,7 @@ def bench_command(
         os._exit(EXIT_INTERRUPTED)  # skip the framework's finalizers, which complain when cut short
     _emit(rows, fmt, rows_out)
     click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
+    _write_report(rows, Path(results_path), report_dir)
     failed = [row for row in rows if row.get("status") == "error"]
     if failed:
         _fail(
@@ -423,6 +444,15 @@ def bench_command(
         )
 
 
+def _write_report(rows: list[dict[str, Any]], results_path: Path, report_dir: str | None) -> None:
+    if not report_dir or not any(row.get("status") == "ok" for row in rows):
+        return
+    from zoo.report import write_report
+
+    page = write_report([(results_path, row) for row in rows], Path(report_dir))
+    click.echo(f"zoo: report in {page}", err=True)
+
+
 def _emit(rows: list[dict[str, Any]], fmt: str, rows_out: str | None) -> None:
     if rows_out:
         Path(rows_out).write_text(json.dumps(rows))
@@ -430,7 +460,7 @@ def _emit(rows: list[dict[str, Any]], fmt: str, rows_out: str | None) -> None:
         click.echo(render(rows, fmt))
 
 
-def _bench_backends(backends: str, fmt: str) -> None:
+def _bench_backends(backends: str, fmt: str, report_dir: str | None, results_path: Path) -> None:
     chosen = [b.strip() for b in backends.split(",") if b.strip()]
     unknown = [b for b in chosen if b not in BACKENDS]
     if unknown or not chosen:
@@ -441,6 +471,7 @@ def _bench_backends(backends: str, fmt: str) -> None:
         require_backend(backend)
     argv = _without_option(sys.argv[1:], "--backends")
     argv = _without_option(argv, "--format")
+    argv = _without_option(argv, "--report")  # one report of every backend, written here
     rows: list[dict[str, Any]] = []
     failed: list[str] = []
     try:
@@ -469,6 +500,7 @@ def _bench_backends(backends: str, fmt: str) -> None:
     finally:
         if rows:
             click.echo(render(rows, fmt))
+    _write_report(rows, results_path, report_dir)
     if failed:
         _fail(f"the runs under {', '.join(failed)} did not all succeed", EXIT_RUNS_FAILED)
 
@@ -483,6 +515,35 @@ def _without_option(argv: list[str], name: str) -> list[str]:
         elif not arg.startswith(f"{name}="):
             out.append(arg)
     return out
+
+
+@cli.command("report")
+@click.argument("results", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    default="zoo-report",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for report.html and the figures.",
+)
+def report_command(results: tuple[str, ...], out_dir: str) -> None:
+    """Learning curves, accuracy against time, seed spread, intervals and tests: zoo report R.csv.
+
+    Reads results files (default: zoo-results.csv) and the run logs stored beside them.
+    """
+    from zoo.report import require_matplotlib, write_report
+    from zoo.results import read_results
+
+    require_matplotlib()
+    entries = []
+    for name in results or ("zoo-results.csv",):
+        path = Path(name)
+        if not path.is_file():
+            raise ConfigError(f"results file {path} does not exist; name one made by zoo bench")
+        entries.extend((path, row) for row in read_results(path))
+    page = write_report(entries, Path(out_dir))
+    click.echo(f"zoo: report in {page}")
 
 
 # ---------------------------------------------------------------- train, evaluate, predict
@@ -510,7 +571,7 @@ def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **o
     out = Path(out_dir)
     check_output_dir(out)
     select_backend(backend)
-    data, (run,) = experiment.prepare(functools.partial(click.echo, err=True))
+    data, (run,) = experiment.prepare(functools.partial(click.echo, err=True), summary=not quiet)
     from zoo.backend import describe_backend
     from zoo.experiment import run_key
     from zoo.runs import save_run

@@ -70,12 +70,13 @@ class Experiment:
         return cls(config.data_settings(), config, tuple(specs))
 
     def prepare(
-        self, report: Callable[[str], None] = print
+        self, report: Callable[[str], None] = print, summary: bool = True
     ) -> tuple[PreparedData, list[PlannedRun]]:
-        """Load and encode the data once, read each embeddings file once, resolve every run."""
+        """Load and encode the data once, read each embeddings file once, resolve every run.
+
+        ``summary``: once every input is checked, report what was loaded (``describe``).
+        """
         data = prepare_data(self.data_settings)
-        for line in describe(data, self.data_settings):
-            report(line)
         for note in data.notes:
             report(f"note: {note}")
         loaded: dict[str, EmbeddingMatrix] = {}
@@ -93,6 +94,9 @@ class Experiment:
             runs.append(PlannedRun(spec, train, hparams, vectors))
         for path, vectors in loaded.items():  # once every run is known to be valid
             report(f"embeddings: {vectors.coverage} in {Path(path).name}")
+        if summary:
+            for line in describe(data, self.data_settings):
+                report(line)
         return data, runs
 
 

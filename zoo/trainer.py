@@ -35,6 +35,7 @@ class TrainResult:
     model: Any
     history: dict[str, list[float]]
     metrics: dict[str, Any] = field(default_factory=dict)
+    test_probabilities: np.ndarray | None = None  # the model's outputs on the test split
 
 
 def input_spec_for(data: PreparedData, settings: TrainSettings, matrix=None) -> InputSpec:
@@ -117,12 +118,14 @@ def train_model(
                 f"'{spec.name}': the loss became NaN in epoch {clock.nan_epoch}; "
                 "lower the learning rate or use float32 precision"
             )
+        inference, probabilities = measure_inference(model, data)
         metrics = {
             "params": int(model.count_params()),
             **clock.summary(len(data.x_train), settings.batch_size),
-            **measure_inference(model, data),
+            **inference,
         }
-        return TrainResult(model, {k: [float(v) for v in vs] for k, vs in history.items()}, metrics)
+        history = {k: [float(v) for v in vs] for k, vs in history.items()}
+        return TrainResult(model, history, metrics, probabilities)
     finally:
         keras.mixed_precision.set_global_policy(previous_policy)
 
@@ -244,8 +247,9 @@ def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 0) -> np.
     return restored
 
 
-def measure_inference(model: Any, data: PreparedData) -> dict[str, float]:
-    """Test accuracy, throughput after a warm-up pass, and the median single-review latency."""
+def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float], np.ndarray]:
+    """Test accuracy, throughput after a warm-up pass, the median single-review latency; and
+    the test outputs they were measured on."""
     predict_probabilities(model, data.x_test[:INFERENCE_BATCH])
     start = time.perf_counter()
     probabilities = predict_probabilities(model, data.x_test)
@@ -260,11 +264,12 @@ def measure_inference(model: Any, data: PreparedData) -> dict[str, float]:
         tick = time.perf_counter()
         model.predict_on_batch(one)
         latencies.append(time.perf_counter() - tick)
-    return {
+    metrics = {
         "test_accuracy": accuracy,
         "inference_samples_per_second": len(data.x_test) / elapsed if elapsed else math.nan,
         "latency_ms": 1000 * float(np.median(latencies)),
     }
+    return metrics, probabilities
 
 
 class _Clock(keras.callbacks.Callback):

@@ -1,0 +1,126 @@
+"""zoo report: figures exist, the page parses and renders, its numbers are the results' numbers."""
+
+from __future__ import annotations
+
+import html.parser
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from tests.clirun import run_zoo
+from tests.conftest import write_reviews_csv
+from zoo.report import pareto_front
+from zoo.results import read_results
+from zoo.runlog import read_log
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def test_the_pareto_front_keeps_what_nothing_beats_in_both_time_and_accuracy():
+    points = [(10.0, 80.0), (5.0, 85.0), (50.0, 90.0), (60.0, 89.0), (5.0, 84.0)]
+    assert pareto_front(points) == [1, 2]
+
+
+class _Page(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.cells: list[str] = []
+        self.items: list[str] = []
+        self._tag = ""
+
+    def handle_starttag(self, tag, attrs):
+        self._tag = tag
+        if tag == "img":
+            self.images.append(dict(attrs)["src"])
+
+    def handle_data(self, data):
+        if self._tag == "td":
+            self.cells.append(data)
+        elif self._tag == "li":
+            self.items.append(data)
+
+
+@pytest.fixture(scope="module")
+def benched(tmp_path_factory):
+    """A 2-model, 2-seed bench on small data, with its report."""
+    root = tmp_path_factory.mktemp("report")
+    data = write_reviews_csv(root / "reviews.csv", flip_every=7)
+    results, out = root / "results.csv", root / "report"
+    result = run_zoo(
+        "bench", "bow_logreg", "cnn1d", "--data", str(data), "--max-tokens", "200",
+        "--set", "cnn1d.embedding_dim=8", "--set", "cnn1d.filters=8", "--seeds", "2",
+        "--epochs", "2", "--quiet", "--results", str(results), "--report", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return results, out
+
+
+@pytest.mark.slow
+def test_each_run_stores_its_predictions_and_history(benched):
+    results, _ = benched
+    rows = read_results(results)
+    assert len(rows) == 4
+    for row in rows:
+        log = read_log(results, row)
+        assert log is not None and len(log.labels) == row["test_size"]
+        assert float(np.mean(log.correct)) == pytest.approx(row["test_accuracy"], abs=1e-9)
+        assert len(log.history["val_accuracy"]) == row["epochs_run"]
+
+
+@pytest.mark.slow
+def test_the_report_holds_every_figure_and_the_results_numbers(benched):
+    results, out = benched
+    assert {p.name for p in out.iterdir()} == {
+        "report.html",
+        "learning_curves.png",
+        "accuracy_vs_time.png",
+        "seed_spread.png",
+    }
+    page = _Page()
+    page.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert len(page.images) == 3 and all(
+        src.startswith("data:image/png;base64,") for src in page.images
+    )
+    rows = read_results(results)
+    for model in ("bow_logreg", "cnn1d"):
+        accuracies = [row["test_accuracy"] for row in rows if row["model"] == model]
+        position = page.cells.index(model)
+        assert page.cells[position + 1] == "2"  # seeds
+        assert page.cells[position + 2] == f"{100 * np.mean(accuracies):.2f}"
+        assert page.cells[position + 3] == f"{100 * np.std(accuracies, ddof=1):.2f}"
+    assert len(page.items) == 1 and "bow_logreg" in page.items[0] and "cnn1d" in page.items[0]
+    again = run_zoo("report", str(results), "--out", str(out.parent / "again"))
+    assert again.returncode == 0, again.stderr
+    assert (out.parent / "again" / "report.html").read_text() == (out / "report.html").read_text()
+
+
+@pytest.mark.slow
+def test_the_page_renders_in_a_headless_browser_without_console_errors(benched):
+    browser = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
+    if browser is None:
+        pytest.skip("no Chromium here: apt-get install chromium (see the README)")
+    _, out = benched
+    shown = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+         "--v=0", "--dump-dom", (out / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    console = [line for line in shown.stderr.splitlines() if ":CONSOLE" in line]
+    assert not console, console
+    page = _Page()
+    page.feed(shown.stdout)
+    assert len(page.images) == 3 and "bow_logreg" in page.cells
+
+
+@pytest.mark.slow
+def test_report_errors_are_one_line(tmp_path):
+    missing = run_zoo("report", str(tmp_path / "nothing.csv"), "--out", str(tmp_path / "r"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == [
+        f"zoo: error: results file {tmp_path / 'nothing.csv'} does not exist; "
+        "name one made by zoo bench"
+    ]

@@ -1,0 +1,69 @@
+"""What each bench run keeps beside the results file: test predictions and per-epoch history.
+
+One ``.npz`` per row, in ``<results file>.runs/``, named after the row's model, key, seed and
+backend. It is written before the row, so a row always finds its file. Plain arrays and a JSON
+string: loading never unpickles. NumPy only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zoo.paths import staged
+from zoo.predictions import predict_labels
+
+
+@dataclass
+class RunLog:
+    """A run's test-set outputs, the true labels, and its history (metric → value per epoch)."""
+
+    probabilities: np.ndarray
+    labels: np.ndarray
+    history: dict[str, list[float]]
+
+    @property
+    def correct(self) -> np.ndarray:
+        """Per test example: whether the run predicted its label."""
+        return predict_labels(self.probabilities) == self.labels
+
+
+def runs_folder(results_path: Path) -> Path:
+    return results_path.with_name(results_path.name + ".runs")
+
+
+def log_path(results_path: Path, row: dict[str, Any]) -> Path:
+    name = f"{row['model']}-{row['config_hash']}-seed{row['seed']}-{row['backend']}.npz"
+    return runs_folder(results_path) / name
+
+
+def write_log(results_path: Path, row: dict[str, Any], log: RunLog) -> None:
+    """Store ``log`` for ``row``, atomically; a failure to write costs the report, not the run."""
+    path = log_path(results_path, row)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with staged(path) as partial, open(partial, "wb") as handle:
+            np.savez_compressed(
+                handle,
+                probabilities=np.asarray(log.probabilities, dtype=np.float32),
+                labels=np.asarray(log.labels, dtype=np.int32),
+                history=np.array(json.dumps(log.history)),
+            )
+    except OSError:
+        pass
+
+
+def read_log(results_path: Path, row: dict[str, Any]) -> RunLog | None:
+    """The stored log of ``row``, or None when it has none (an older or failed run)."""
+    path = log_path(results_path, row)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return RunLog(data["probabilities"], data["labels"], json.loads(str(data["history"])))
+    except (OSError, ValueError, KeyError):
+        return None
