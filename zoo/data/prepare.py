@@ -168,8 +168,8 @@ def split_dataset(dataset: TextDataset, settings: DataSettings) -> TextSplits:
     if settings.limit:
         train_idx = rng.permutation(train_idx)[: settings.limit]
         test_rows = rng.permutation(test_rows)[: settings.limit]
-    if len(dataset.val_texts):
-        fit_idx, val_idx = train_idx, np.arange(0)
+    if len(dataset.val_texts):  # the source has its own validation rows
+        fit_idx = train_idx
         val_texts, val_labels = list(dataset.val_texts), np.asarray(dataset.val_labels)
     else:
         fit_pos, val_pos = stratified_split(
