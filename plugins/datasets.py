@@ -78,7 +78,7 @@ def zoo_register_datasets(register):
         DatasetSpec(
             "file",
             load_file,
-            "a CSV, TSV or parquet file given with --data",
+            "a delimited text (CSV, TSV, .txt) or parquet file given with --data",
             fingerprint=path_fingerprint,
         )
     )
@@ -86,7 +86,7 @@ def zoo_register_datasets(register):
         DatasetSpec(
             "folder",
             load_folder,
-            "a folder per class (train/<class>/*.txt) given with --data",
+            "a folder of class folders or of class files, given with --data",
             fingerprint=path_fingerprint,
         )
     )
