@@ -34,8 +34,6 @@ def zoo_register_architectures(register):
 HEAVY_HOOK = UNRELOADABLE.replace(
     "def zoo_register_architectures(register):\n",
     "def zoo_register_architectures(register):\n    import keras  # noqa: F401\n",
-).replace(
-    "    @keras.saving.register_keras_serializable", "    @keras.saving.register_keras_serializable"
 )
 
 

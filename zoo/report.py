@@ -97,7 +97,7 @@ def comparisons(groups: list[ModelRuns]) -> list[str]:
     lines = []
     for first, second in itertools.combinations(groups, 2):
         a, b = first.correct_by_seed(), second.correct_by_seed()
-        seeds = sorted(set(a) & set(b)) or []
+        seeds = sorted(set(a) & set(b))
         if not seeds or any(len(a[s]) != len(b[s]) for s in seeds):
             continue
         p = mcnemar_exact(
