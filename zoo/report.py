@@ -23,7 +23,7 @@ from zoo.errors import ConfigError
 from zoo.paths import staged
 from zoo.runlog import RunLog, read_log
 from zoo.stats import bootstrap_interval, mcnemar_exact, verdict
-from zoo.table import CORE_PROVIDER
+from zoo.table import CORE_PROVIDER, group_key, summarize
 
 FIGURES = ("learning_curves", "accuracy_vs_time", "seed_spread")
 REPORT_FILE = "report.html"
@@ -31,9 +31,11 @@ REPORT_FILE = "report.html"
 
 @dataclass
 class ModelRuns:
-    """The finished runs of one model, provider and backend, with their logs where stored."""
+    """The finished runs of one model, provider and backend: the comparison table's summary of
+    them (``zoo.table.summarize``), the rows, and their logs where stored."""
 
     label: str
+    summary: dict[str, Any]
     rows: list[dict[str, Any]] = field(default_factory=list)
     logs: list[RunLog | None] = field(default_factory=list)
 
@@ -43,16 +45,16 @@ class ModelRuns:
 
     @property
     def mean_accuracy(self) -> float:
-        return float(np.mean(self.accuracies))
+        return float(self.summary["test_accuracy"])
 
     @property
     def std_accuracy(self) -> float:
-        values = self.accuracies
-        return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+        return float(self.summary["test_accuracy_std"])
 
     @property
     def train_seconds(self) -> float:
-        return float(np.mean([float(row["train_seconds"] or math.nan) for row in self.rows]))
+        seconds = self.summary["train_seconds"]
+        return math.nan if seconds is None else float(seconds)
 
     def correct_by_seed(self) -> dict[int, np.ndarray]:
         return {
@@ -70,23 +72,24 @@ class ModelRuns:
 
 
 def group_runs(entries: Iterable[tuple[Path, dict[str, Any]]]) -> list[ModelRuns]:
-    """Finished rows grouped by model, provider and backend, best mean accuracy first."""
-    groups: dict[tuple[str, str, str], ModelRuns] = {}
-    entries = [(path, row) for path, row in entries if row.get("status") == "ok"]
-    backends = {row.get("backend") for _, row in entries}
+    """Finished rows grouped as the comparison table groups them, best mean accuracy first."""
+    members: dict[tuple[str, str, str], list[tuple[Path, dict[str, Any]]]] = {}
     for path, row in entries:
-        provider = row.get("provider") or ""
-        key = (row["model"], provider, row.get("backend") or "")
-        if key not in groups:
-            label = row["model"]
-            if provider and not provider.startswith(f"{CORE_PROVIDER} "):
-                label += f" ({provider})"
-            if len(backends) > 1:
-                label += f" [{row.get('backend')}]"
-            groups[key] = ModelRuns(label)
-        groups[key].rows.append(row)
-        groups[key].logs.append(read_log(path, row))
-    return sorted(groups.values(), key=lambda group: -group.mean_accuracy)
+        if row.get("status") == "ok":
+            members.setdefault(group_key(row), []).append((path, row))
+    several_backends = len({backend for _, _, backend in members}) > 1
+    groups = []
+    for summary in summarize(row for group in members.values() for _, row in group):
+        label = summary["model"]
+        provider = summary["provider"]
+        if provider and not provider.startswith(f"{CORE_PROVIDER} "):
+            label += f" ({provider})"
+        if several_backends:
+            label += f" [{summary['backend']}]"
+        group = members[group_key(summary)]
+        rows = [row for _, row in group]
+        groups.append(ModelRuns(label, summary, rows, [read_log(p, row) for p, row in group]))
+    return groups
 
 
 def comparisons(groups: list[ModelRuns]) -> list[str]:
@@ -260,7 +263,7 @@ def table_rows(groups: list[ModelRuns]) -> list[dict[str, str]]:
                 if interval is None
                 else f"{100 * interval[0]:.2f} to {100 * interval[1]:.2f}",
                 "train s": f"{group.train_seconds:.1f}",
-                "params": f"{int(group.rows[0]['params'] or 0):,}",
+                "params": f"{round(group.summary['params'] or 0):,}",
             }
         )
     return rows

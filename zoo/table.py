@@ -42,8 +42,7 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        key = (row["model"], row.get("provider") or "", row.get("backend") or "")
-        groups.setdefault(key, []).append(row)
+        groups.setdefault(group_key(row), []).append(row)
     summaries = []
     for (model, provider, backend), members in groups.items():
         ok = [row for row in members if row.get("status") == "ok"]
@@ -63,6 +62,11 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         summary["test_accuracy_std"] = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
         summaries.append(summary)
     return sorted(summaries, key=lambda s: -(s["test_accuracy"] or -1.0))
+
+
+def group_key(row: dict[str, Any]) -> tuple[str, str, str]:
+    """What a row is compared as: its model, provider and backend (seeds are averaged)."""
+    return (row["model"], row.get("provider") or "", row.get("backend") or "")
 
 
 def _number(value: Any) -> bool:
