@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoo_plugins.linear import ngram_layers
+
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 
 
@@ -26,27 +28,21 @@ def build(
         word_ids = HashedNGrams(input_spec.vocab_size, 1, binary=True, name="words")(tokens)
     words = blocks.embed(word_ids, input_spec, embedding_dim)
     width = words.shape[-1]  # pretrained vectors set it
-    vectors, ids = [words], [word_ids]
+    vectors, ids = words, word_ids
     if ngrams > 1:
         hashing = HashedNGrams(
             input_spec.vocab_size, ngrams, buckets, min_n=2, binary=binary, name="ngrams"
         )
         ngram_ids = hashing(tokens)
         table = keras.layers.Embedding(hashing.size, width, name="ngram_embedding")
-        vectors.append(table(ngram_ids))
-        ids.append(ngram_ids)
-        concatenated = keras.layers.Concatenate(axis=1, name="words_and_ngrams")
-        vectors, ids = [concatenated(vectors)], [keras.layers.Concatenate(axis=1)(ids)]
-    x = MaskedMean(name="mean")([vectors[0], ids[0]])
+        vectors = keras.layers.Concatenate(axis=1, name="words_and_ngrams")(
+            [words, table(ngram_ids)]
+        )
+        ids = keras.layers.Concatenate(axis=1)([word_ids, ngram_ids])
+    x = MaskedMean(name="mean")([vectors, ids])
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
     return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), "fasttext")
-
-
-def _custom_objects():
-    from zoo.layers import custom_objects
-
-    return custom_objects()
 
 
 @hookimpl
@@ -65,7 +61,7 @@ def zoo_register_architectures(register):
             },
             reference="Joulin et al. 2017 (fastText); Keras example imdb_fasttext",
             tags=("linear", "n-gram", "embedding"),
-            custom_objects=_custom_objects,
+            custom_objects=ngram_layers,
             train_defaults={"learning_rate": 0.01},
         )
     )

@@ -57,7 +57,8 @@ def build_nbsvm(input_spec: InputSpec, *, ngrams: int, buckets: int, alpha: floa
     return blocks.functional_model(tokens, blocks.probabilities(logits, input_spec), "nbsvm")
 
 
-def _custom_objects():
+def ngram_layers():
+    """The custom layers of every n-gram model (``zoo.layers``), imported only when asked."""
     from zoo.layers import custom_objects
 
     return custom_objects()
@@ -73,7 +74,7 @@ def zoo_register_architectures(register):
             hparams={"ngrams": NGRAMS, "buckets": BUCKETS},
             reference="course notebook's results table; Maas et al. 2011",
             tags=("linear", "n-gram"),
-            custom_objects=_custom_objects,
+            custom_objects=ngram_layers,
             train_defaults={"learning_rate": 0.003},
         )
     )
@@ -89,7 +90,7 @@ def zoo_register_architectures(register):
             },
             reference="course notebook's results table",
             tags=("linear", "n-gram"),
-            custom_objects=_custom_objects,
+            custom_objects=ngram_layers,
             # unit-length TF-IDF rows give small logits: weights must travel far
             train_defaults={"learning_rate": 0.05},
         )
@@ -106,7 +107,7 @@ def zoo_register_architectures(register):
             },
             reference="Wang & Manning 2012 (NBSVM)",
             tags=("linear", "n-gram"),
-            custom_objects=_custom_objects,
+            custom_objects=ngram_layers,
             train_defaults={"learning_rate": 0.003},
         )
     )

@@ -18,3 +18,15 @@ def confidences(probabilities: np.ndarray, labels: np.ndarray) -> np.ndarray:
         positive = probabilities[:, 0]
         return np.where(labels == 1, positive, 1.0 - positive)
     return probabilities[np.arange(len(labels)), labels]
+
+
+def improbable_values(outputs: np.ndarray, tolerance: float) -> np.ndarray | None:
+    """None when ``outputs`` are class probabilities: every value in [0, 1] and, over several
+    classes, each row summing to 1 within ``tolerance``. Else the values outside [0, 1] (empty
+    when only the sums are off)."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    outside = outputs[(outputs < 0) | (outputs > 1) | ~np.isfinite(outputs)]
+    sums_off = outputs.shape[-1] > 1 and not np.allclose(
+        outputs.sum(axis=-1), 1.0, rtol=0, atol=tolerance
+    )
+    return outside if outside.size or sums_off else None

@@ -18,7 +18,7 @@ from zoo.batching import plan_batches
 from zoo.config import OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
-from zoo.predictions import predict_labels
+from zoo.predictions import improbable_values, predict_labels
 from zoo.spec import ArchitectureSpec, InputSpec
 
 keras = import_keras()
@@ -156,10 +156,8 @@ def _check_output(model: Any, name: str, input_spec: InputSpec) -> None:
 
 def _check_probabilities(model: Any, name: str, x: np.ndarray) -> None:
     """The model's outputs must be probabilities: in [0, 1], summing to 1 over classes."""
-    outputs = np.asarray(model.predict(x, verbose=0), dtype="float64")
-    outside = outputs[(outputs < 0) | (outputs > 1) | ~np.isfinite(outputs)]
-    sums = outputs.sum(axis=-1) if outputs.shape[-1] > 1 else np.ones(1)
-    if outside.size or not np.allclose(sums, 1.0, atol=1e-3):
+    outside = improbable_values(model.predict(x, verbose=0), tolerance=1e-3)
+    if outside is not None:
         example = f" (e.g. {outside.flat[0]:.3g})" if outside.size else ""
         raise TrainingError(
             f"architecture '{name}' returns values outside [0, 1] or not summing to 1"

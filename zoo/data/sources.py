@@ -120,10 +120,21 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     return _decode(raw, path, encoding)
 
 
-def text_lines(text: str) -> list[str]:
+def text_lines(text: str, limit: int = -1) -> list[str]:
     """Lines split on ``\\n`` only (``str.splitlines`` also splits on NEL, which latin-1 gives
-    for byte 0x85), without their ``\\r``."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+    for byte 0x85), without their ``\\r``; the first ``limit`` only, when given."""
+    lines = text.split("\n", limit)
+    return [line.removesuffix("\r") for line in (lines if limit < 0 else lines[:limit])]
+
+
+def _head_lines(text: str) -> list[str]:
+    """The first non-empty lines of ``text``, enough to sniff its format, without splitting
+    the rest of a large file."""
+    return [line for line in text_lines(text, SNIFF_LINES + 1) if line.strip()]
+
+
+def _quoting(sep: str) -> int:
+    return csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL  # sentences hold quotes
 
 
 def _sniff_separator(path: Path, text: str) -> str:
@@ -132,7 +143,7 @@ def _sniff_separator(path: Path, text: str) -> str:
         return "\t"
     if ".csv" in suffixes:
         return ","
-    sample = [line for line in text_lines(text)[:SNIFF_LINES] if line.strip()]
+    sample = _head_lines(text)[:SNIFF_LINES]
     if sample and all("\t" in line for line in sample):
         return "\t"
     try:
@@ -144,14 +155,13 @@ def _sniff_separator(path: Path, text: str) -> str:
 def _parse_delimited(path: Path, text: str, sep: str, header: bool):
     import pandas as pd
 
-    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL  # sentences hold quotes
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=0 if header else None,
             dtype=str,
-            quoting=quoting,
+            quoting=_quoting(sep),
             keep_default_na=False,
         )
     except pd.errors.EmptyDataError as exc:
@@ -166,9 +176,7 @@ def _parse_delimited(path: Path, text: str, sep: str, header: bool):
 def _first_row_is_header(text: str, sep: str, options: DatasetOptions) -> bool:
     """Whether the first row names columns: it holds a usual or a requested column name, or
     its value in the column with fewest distinct values is not one of that column's values."""
-    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
-    lines = [line for line in text_lines(text)[: SNIFF_LINES + 1] if line.strip()]
-    rows = list(csv.reader(lines, delimiter=sep, quoting=quoting))
+    rows = list(csv.reader(_head_lines(text), delimiter=sep, quoting=_quoting(sep)))
     if not rows:
         return True
     first = [cell.strip() for cell in rows[0]]
