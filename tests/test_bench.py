@@ -13,8 +13,9 @@ import pytest
 from tests.clirun import start_zoo
 from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec
-from zoo.bench import BenchPlan, run_benchmark, slow_path_note
+from zoo.bench import BenchPlan, run_benchmark
 from zoo.config import assemble_config
+from zoo.executors.task import slow_path_note
 from zoo.registry import get_registry
 from zoo.results import COLUMNS, read_results
 from zoo.table import HEADERS, render

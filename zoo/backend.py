@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import platform
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 from zoo.errors import ConfigError
@@ -32,6 +35,24 @@ def select_backend(name: str | None) -> None:
         require_backend(chosen)
 
 
+def configured_backend() -> str:
+    """The backend Keras runs (or would run) in this process, without importing Keras.
+
+    As Keras decides: ``KERAS_BACKEND``, else ``backend`` in ``$KERAS_HOME/keras.json`` (by
+    default ``~/.keras``), else TensorFlow.
+    """
+    if "keras" in sys.modules:
+        return sys.modules["keras"].backend.backend()
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    try:
+        with open(os.path.join(home, "keras.json"), encoding="utf-8") as handle:
+            return str(json.load(handle).get("backend") or "tensorflow")
+    except (OSError, ValueError, AttributeError):
+        return "tensorflow"
+
+
 def require_backend(name: str) -> None:
     """Fail with one clear line when the framework behind backend ``name`` is missing."""
     if importlib.util.find_spec(name) is None:
@@ -42,19 +63,32 @@ def require_backend(name: str) -> None:
 
 
 def import_keras() -> ModuleType:
-    """Import Keras and its backend, keeping the framework's start-up log lines off stderr.
-
-    TensorFlow's native loggers ignore ``TF_CPP_MIN_LOG_LEVEL`` since 2.20, so file descriptor
-    2 is captured while Keras loads; lines other than the known start-up chatter are replayed.
-    """
+    """Import Keras and its backend, keeping the framework's start-up log lines off stderr."""
     if "keras" in sys.modules:
         return sys.modules["keras"]
+    with quiet_start_up():
+        return importlib.import_module("keras")
+
+
+def seed_everything(seed: int) -> None:
+    """``keras.utils.set_random_seed``, which also loads TensorFlow (quietly) where installed."""
+    with quiet_start_up():
+        import_keras().utils.set_random_seed(seed)
+
+
+@contextmanager
+def quiet_start_up() -> Iterator[None]:
+    """Keep native start-up chatter written to stderr inside the block off it; replay the rest.
+
+    TensorFlow's native loggers ignore ``TF_CPP_MIN_LOG_LEVEL`` since 2.20, so file descriptor
+    2 itself is captured while the block runs; lines other than the known chatter are replayed.
+    """
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            keras = importlib.import_module("keras")
+            yield
         finally:
             os.dup2(saved, 2)
             os.close(saved)
@@ -66,7 +100,6 @@ def import_keras() -> ModuleType:
             ]
             for line in kept:
                 print(line, file=sys.stderr)
-    return keras
 
 
 def describe_backend() -> dict[str, str]:

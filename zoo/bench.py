@@ -1,33 +1,43 @@
 """The benchmark harness: the same data for every model, one row per finished run.
 
-Each model and seed trains inside its own try/except: a failure becomes an error row and the
-benchmark goes on. Rows are appended to the results file as each run finishes, so an interrupt
-keeps every finished row; ``resume`` skips runs already recorded with the same key and seed.
+This process is the driver: it checks the settings, prepares the data once, plans one task per
+(model, seed, backend) and hands the tasks to an executor (``zoo.executors``: this process, a
+process per run, or Ray). Each run's failure becomes an error row and the benchmark goes on. The
+driver is the only writer of the results file: each row is appended as its run finishes, so an
+interrupt keeps every finished row, and ``resume`` skips runs already recorded with the same key
+and seed, whichever executor recorded them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zoo.backend import configured_backend
 from zoo.config import ExperimentConfig
 from zoo.data.prepare import PreparedData
 from zoo.data.settings import DataSettings
-from zoo.errors import one_line
+from zoo.executors import ExecutorSettings, make_executor
+from zoo.executors.task import Outcome, RunTask
 from zoo.experiment import Experiment, PlannedRun, run_key
-from zoo.interrupts import check_interrupted, deferred_interrupts
+from zoo.interrupts import deferred_interrupts
 from zoo.registry import get_registry
 from zoo.results import append_result, check_results_path, read_results
-from zoo.runlog import RunLog, write_log
+from zoo.runlog import write_log
 
 
 @dataclass
 class BenchPlan:
-    """What to run: architectures, settings, how many seeds, where rows go."""
+    """What to run: architectures, settings, seeds, backends, where rows go and how runs execute.
+
+    ``backends`` empty: the backend this process would run Keras on.
+    """
 
     models: list[str]
     config: ExperimentConfig
@@ -36,6 +46,8 @@ class BenchPlan:
     resume: bool = False
     command: str = ""
     verbose: int | str = 2
+    backends: list[str] = field(default_factory=list)
+    executor: ExecutorSettings = field(default_factory=ExecutorSettings)
 
 
 def run_benchmark(
@@ -43,64 +55,77 @@ def run_benchmark(
     report: Callable[[str], None] = print,
     rows: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every (model, seed) of ``plan``; finished rows are appended to ``rows`` as they come."""
+    """Run every (model, seed, backend) of ``plan``; rows are appended to ``rows`` as they come."""
     rows = [] if rows is None else rows
+    backends = plan.backends or [configured_backend()]
+    plan.executor.check(backends)
     registry = get_registry()
     experiment = Experiment.from_config(
         plan.config, [registry.architecture(name) for name in plan.models]
     )
     check_results_path(plan.results_path)
+    executor = make_executor(plan.executor)
     data, runs = experiment.prepare(report, summary=plan.verbose != 0)
-    # every check on user input is done: only now pay for importing Keras and its backend
-    from zoo.backend import describe_backend, import_keras
-    from zoo.trainer import train_model
-
-    keras = import_keras()
-    environment = describe_backend()
-    for run in runs:
-        note = slow_path_note(run.spec.name, run.hparams, environment["device"])
-        if note:
-            report(f"note: {note}")
     done = _recorded(plan.results_path) if plan.resume else {}
-    for planned in runs:
-        key = run_key(planned, data, experiment.data_settings, environment["backend"])
-        for offset in range(plan.seeds):
-            check_interrupted()
-            run = planned.with_seed(planned.train.seed + offset)
-            name, seed = run.spec.name, run.train.seed
-            if (name, key, seed) in done:
-                report(f"skip: {name} seed {seed} is already recorded")
-                rows.append(done[(name, key, seed)])
-                continue
-            report(f"run: {name} seed {seed} ({environment['backend']})")
-            row = result_row(run, key, data, experiment.data_settings, environment, plan.command)
-            try:
-                result = train_model(
-                    run.spec, data, run.train, run.hparams, run.embedding_matrix, plan.verbose
-                )
-                row.update(result.metrics, status="ok")
-                log = RunLog(result.test_probabilities, data.y_test, result.history)
-                write_log(plan.results_path, row, log)  # before the row: a row finds its log
-            except Exception as exc:  # one model's failure must not stop the others
-                row.update(status="error", error=one_line(exc))
-                report(f"error: {name} seed {seed}: {row['error']}")
-            finally:
-                keras.backend.clear_session()
+    tasks = []
+    for backend in backends:
+        for planned in runs:
+            key = run_key(planned, data, experiment.data_settings, backend)
+            for offset in range(plan.seeds):
+                run = planned.with_seed(planned.train.seed + offset)
+                recorded = done.get((run.spec.name, key, run.train.seed))
+                if recorded:
+                    report(f"skip: {run.spec.name} seed {run.train.seed} is already recorded")
+                    rows.append(recorded)
+                    continue
+                row = result_row(run, key, data, experiment.data_settings, plan.command)
+                tasks.append(RunTask(run, key, backend, row))
+    if not tasks:
+        return rows
+    progress = Progress(len(tasks))
+    with contextlib.closing(executor.run(tasks, data, plan.verbose, report)) as outcomes:
+        for outcome in outcomes:
             with deferred_interrupts():  # the row is in the file and the table, or in neither
-                append_result(plan.results_path, row)
-                rows.append(row)
+                record(plan.results_path, outcome)
+                rows.append(outcome.row)
+            report(progress.line(outcome))
     return rows
 
 
-def slow_path_note(name: str, hparams: dict[str, Any], device: str) -> str | None:
-    """A warning when ``hparams`` take a recurrent model off cuDNN on a GPU, else None."""
-    rate = hparams.get("recurrent_dropout", 0)
-    if not rate or device.startswith("cpu"):
-        return None
-    return (
-        f"{name}: recurrent_dropout={rate} takes its LSTM off cuDNN, which can make it 10 times "
-        f"slower or more on this GPU; set {name}.recurrent_dropout=0 for the fast path"
-    )
+def record(results_path: Path, outcome: Outcome) -> None:
+    """Append ``outcome``'s row to the results file, its run log first: a row finds its log."""
+    if outcome.log is not None:
+        write_log(results_path, outcome.row, outcome.log)
+    append_result(results_path, outcome.row)
+
+
+class Progress:
+    """One line per finished run: what it scored, how many are done, and the time left."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.finished = 0
+        self.started = time.monotonic()
+
+    def line(self, outcome: Outcome) -> str:
+        self.finished += 1
+        row = outcome.row
+        if row.get("status") == "ok":
+            result = f"{row['test_accuracy']:.2%} test accuracy in {row['train_seconds']:.1f} s"
+        else:
+            result = f"error: {row.get('error', '')}"
+        left = self.total - self.finished
+        elapsed = time.monotonic() - self.started
+        eta = f", about {_duration(elapsed / self.finished * left)} left" if left else ""
+        return f"done: {outcome.task.label}: {result} [{self.finished}/{self.total}{eta}]"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _recorded(path: Path) -> dict[tuple, dict[str, Any]]:
@@ -116,10 +141,9 @@ def result_row(
     key: str,
     data: PreparedData,
     settings: DataSettings,
-    environment: dict[str, str],
     command: str,
 ) -> dict[str, Any]:
-    """The columns of a results row that are known before training."""
+    """The columns of a results row known before training, the worker's environment aside."""
     train = run.train
     return {
         "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -146,5 +170,4 @@ def result_row(
         "embeddings": Path(train.embeddings).name if train.embeddings else "",
         "hparams": json.dumps(run.hparams, sort_keys=True),
         "command": command,
-        **environment,
     }

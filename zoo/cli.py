@@ -8,9 +8,7 @@ import functools
 import json
 import os
 import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from zoo.backend import BACKENDS, require_backend, select_backend
 from zoo.config import OPTIMIZERS, PRECISIONS, SCHEDULES, assemble_config
 from zoo.data.settings import AUTO, AUTO_CAP, LONGEST, TRUNCATE_SIDES
 from zoo.errors import ConfigError, DatasetError, ZooError, one_line
+from zoo.executors import EXECUTORS, ExecutorSettings
 from zoo.interrupts import catch_interrupts
 from zoo.registry import Registry, get_registry
 from zoo.table import FORMATS, render
@@ -368,7 +367,31 @@ def experiment_options(func: Callable) -> Callable:
     help="CSV file the rows are appended to.",
 )
 @click.option("--resume", is_flag=True, help="Skip runs already recorded with the same config.")
-@click.option("--backends", help="Comma list: run each backend in its own process, side by side.")
+@click.option("--backends", help="Comma list: run every model on each backend, side by side.")
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    help="Where runs execute: this process (default), a fresh process per run (the default "
+    "with --backends), or Ray tasks.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Reruns of a run whose worker process died (processes, ray).",
+)
+@click.option(
+    "--ray-address",
+    help="Ray cluster to join: auto or HOST:PORT (default: start a local Ray instance).",
+)
+@click.option("--cpus-per-run", type=float, help="Ray: CPUs each run asks for (default 1).")
+@click.option(
+    "--gpus-per-run",
+    type=float,
+    help="Ray: GPUs each run asks for; 0.25 packs four runs on a GPU (default 1 where the "
+    "cluster has GPUs, else 0).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
 @click.option(
@@ -377,17 +400,20 @@ def experiment_options(func: Callable) -> Callable:
     type=click.Path(file_okay=False),
     help="Also write the figures and tests of 'zoo report' for these runs into this folder.",
 )
-@click.option("--rows-out", hidden=True, type=click.Path(dir_okay=False))
 def bench_command(
     names,
     seeds,
     results_path,
     resume,
     backends,
+    executor,
+    retries,
+    ray_address,
+    cpus_per_run,
+    gpus_per_run,
     fmt,
     quiet,
     report_dir,
-    rows_out,
     backend,
     **options,
 ) -> None:
@@ -403,10 +429,8 @@ def bench_command(
         from zoo.report import require_matplotlib
 
         require_matplotlib()  # before any training
-    if backends:
-        _bench_backends(backends, fmt, report_dir, Path(results_path))
-        return
     select_backend(backend)
+    chosen = _backend_list(backends) if backends else []
     from zoo.bench import BenchPlan, run_benchmark
 
     plan = BenchPlan(
@@ -417,6 +441,14 @@ def bench_command(
         resume=resume,
         command=shlex.join(["zoo", *sys.argv[1:]]),
         verbose=0 if quiet else 2,
+        backends=chosen,
+        executor=ExecutorSettings(
+            executor or ("processes" if chosen else "local"),
+            retries,
+            ray_address,
+            cpus_per_run,
+            gpus_per_run,
+        ),
     )
     rows: list[dict[str, Any]] = []
     catch_interrupts()
@@ -428,11 +460,11 @@ def bench_command(
         click.echo(
             f"zoo: interrupted; {len(rows)} finished run(s) kept in {results_path}", err=True
         )
-        _emit(rows, fmt, rows_out)
+        _emit(rows, fmt)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)  # skip the framework's finalizers, which complain when cut short
-    _emit(rows, fmt, rows_out)
+    _emit(rows, fmt)
     click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
     _write_report(rows, Path(results_path), report_dir)
     failed = [row for row in rows if row.get("status") == "error"]
@@ -453,68 +485,22 @@ def _write_report(rows: list[dict[str, Any]], results_path: Path, report_dir: st
     click.echo(f"zoo: report in {page}", err=True)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str, rows_out: str | None) -> None:
-    if rows_out:
-        Path(rows_out).write_text(json.dumps(rows))
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
     if rows:
         click.echo(render(rows, fmt))
 
 
-def _bench_backends(backends: str, fmt: str, report_dir: str | None, results_path: Path) -> None:
-    chosen = [b.strip() for b in backends.split(",") if b.strip()]
-    unknown = [b for b in chosen if b not in BACKENDS]
+def _backend_list(backends: str) -> list[str]:
+    """The backends of ``--backends``, each checked to be installed."""
+    chosen = [name.strip() for name in backends.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in BACKENDS]
     if unknown or not chosen:
         raise ConfigError(
             f"--backends takes a comma list of {', '.join(BACKENDS)}, got {backends!r}"
         )
-    for backend in chosen:
-        require_backend(backend)
-    argv = _without_option(sys.argv[1:], "--backends")
-    argv = _without_option(argv, "--format")
-    argv = _without_option(argv, "--report")  # one report of every backend, written here
-    rows: list[dict[str, Any]] = []
-    failed: list[str] = []
-    try:
-        for backend in chosen:
-            with tempfile.TemporaryDirectory() as tmp:
-                out = Path(tmp) / "rows.json"
-                command = [
-                    sys.executable,
-                    "-m",
-                    "zoo",
-                    *argv,
-                    "--backend",
-                    backend,
-                    "--rows-out",
-                    str(out),
-                    "--format",
-                    "json",
-                ]
-                code = subprocess.run(command, stdout=subprocess.DEVNULL, env=os.environ).returncode
-                if out.exists():
-                    rows.extend(json.loads(out.read_text()))
-                if code == EXIT_INTERRUPTED:
-                    raise KeyboardInterrupt
-                if code != 0:
-                    failed.append(f"{backend} (exit code {code})")
-    finally:
-        if rows:
-            click.echo(render(rows, fmt))
-    _write_report(rows, results_path, report_dir)
-    if failed:
-        _fail(f"the runs under {', '.join(failed)} did not all succeed", EXIT_RUNS_FAILED)
-
-
-def _without_option(argv: list[str], name: str) -> list[str]:
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == name:
-            skip = True
-        elif not arg.startswith(f"{name}="):
-            out.append(arg)
-    return out
+    for name in chosen:
+        require_backend(name)
+    return list(dict.fromkeys(chosen))
 
 
 @cli.command("report")

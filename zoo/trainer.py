@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from zoo.adapt import adapt_layers
-from zoo.backend import import_keras
+from zoo.backend import import_keras, seed_everything
 from zoo.batching import plan_batches
 from zoo.config import OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
@@ -72,7 +72,7 @@ def train_model(
 ) -> TrainResult:
     """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split."""
 
-    keras.utils.set_random_seed(settings.seed)
+    seed_everything(settings.seed)
     previous_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(settings.precision)
     try:

@@ -1,0 +1,82 @@
+"""What the executor tests share: a tiny bench plan, and a plugin whose first worker dies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zoo.bench import BenchPlan
+from zoo.config import assemble_config
+from zoo.executors import ExecutorSettings
+
+TINY = ["embedding_dim=16", "cnn1d.filters=16", "cnn1d.dense_units=16", "lstm.units=8"]
+TINY_FLAGS = ["--max-tokens", "200", "--sequence-length", "24", "--batch-size", "32"]
+TINY_FLAGS += ["--lr", "0.005", *[f"--set={item}" for item in TINY]]
+
+# a cnn1d whose first build anywhere (every build, unless it remembers) kills its own process,
+# as the OOM killer or a lost node would
+FRAGILE_PLUGIN = """
+import os
+import signal
+from pathlib import Path
+
+from zoo import ArchitectureSpec, HParam, hookimpl
+from zoo_plugins import cnn1d
+
+MARKER = Path({marker!r})
+REMEMBER = {remember!r}
+
+
+def build(input_spec, embedding_dim):
+    if not MARKER.exists():
+        if REMEMBER:
+            MARKER.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return cnn1d.build(
+        input_spec, embedding_dim=embedding_dim, filters=16, kernel_size=3, dropout=0.5,
+        dense_units=16, spatial_dropout=0.0,
+    )
+
+
+@hookimpl
+def zoo_register_architectures(register):
+    width = {{"embedding_dim": HParam(16, "embedding width", 1)}}
+    register(ArchitectureSpec("fragile", build, "dies when built", hparams=width))
+"""
+
+
+def fragile_plugin(marker: Path, remember: bool = True) -> str:
+    return FRAGILE_PLUGIN.format(marker=str(marker), remember=remember)
+
+
+def tiny_plan(
+    reviews_csv: Path,
+    results: Path,
+    models: tuple[str, ...],
+    seeds: int = 1,
+    executor: ExecutorSettings | None = None,
+    resume: bool = False,
+    epochs: int = 6,
+) -> BenchPlan:
+    """A bench of ``models`` on the toy reviews that learns them in a few seconds."""
+    config = assemble_config(
+        path=str(reviews_csv),
+        max_tokens=200,
+        sequence_length="24",
+        epochs=epochs,
+        batch_size=32,
+        learning_rate=0.005,
+        assignments=TINY,
+    )
+    return BenchPlan(
+        list(models),
+        config,
+        results,
+        seeds=seeds,
+        resume=resume,
+        verbose=0,
+        executor=executor or ExecutorSettings(),
+    )
+
+
+def accuracies(rows: list[dict]) -> dict[tuple[str, int], float]:
+    return {(row["model"], row["seed"]): row["test_accuracy"] for row in rows}

@@ -1,0 +1,102 @@
+"""The local and processes executors: the same rows, retries, resume across executors."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.executors_helpers import accuracies, fragile_plugin, tiny_plan
+from zoo import ArchitectureSpec, HParam
+from zoo.backend import configured_backend
+from zoo.bench import run_benchmark
+from zoo.errors import ConfigError
+from zoo.executors import ExecutorSettings
+from zoo.registry import get_registry
+from zoo.results import read_results
+
+pytestmark = pytest.mark.slow
+
+PROCESSES = ExecutorSettings("processes")
+
+
+def test_processes_give_the_rows_of_local(reviews_csv, tmp_path):
+    models = ("cnn1d", "lstm")
+    local = run_benchmark(tiny_plan(reviews_csv, tmp_path / "a.csv", models, 2), lambda _: None)
+    messages: list[str] = []
+    apart = run_benchmark(
+        tiny_plan(reviews_csv, tmp_path / "b.csv", models, 2, PROCESSES), messages.append
+    )
+    assert accuracies(apart) == accuracies(local)
+    assert all(row["status"] == "ok" and row["test_accuracy"] > 0.8 for row in apart)
+    assert len(read_results(tmp_path / "b.csv")) == 4
+    assert len(list((tmp_path / "b.csv.runs").glob("*.npz"))) == 4  # the driver wrote the logs
+    done = [line for line in messages if line.startswith("done:")]
+    assert done[0].endswith("[1/4, about " + done[0].split("about ")[1])
+    assert done[-1].endswith("[4/4]")
+
+
+def test_a_dead_worker_is_rerun_and_recorded_once(reviews_csv, tmp_path, install):
+    install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m"))
+    messages: list[str] = []
+    results = tmp_path / "r.csv"
+    rows = run_benchmark(
+        tiny_plan(reviews_csv, results, ("fragile",), 2, PROCESSES), messages.append
+    )
+    assert [row["status"] for row in rows] == ["ok", "ok"]
+    assert sorted(row["seed"] for row in read_results(results)) == [0, 1]
+    assert any("worker died: fragile seed 0" in line and "SIGKILL" in line for line in messages)
+
+
+def test_a_worker_that_keeps_dying_gives_one_error_row(reviews_csv, tmp_path, install):
+    install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m", remember=False))
+    one_retry = ExecutorSettings("processes", retries=1)
+    plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, one_retry)
+    rows = run_benchmark(plan, lambda _: None)
+    assert len(rows) == 1 and rows[0]["status"] == "error"
+    assert "died 2 time(s), last: killed by SIGKILL" in rows[0]["error"]
+    assert len(read_results(tmp_path / "r.csv")) == 1
+
+
+def test_resume_skips_runs_another_executor_recorded(reviews_csv, tmp_path):
+    results = tmp_path / "r.csv"
+    run_benchmark(tiny_plan(reviews_csv, results, ("cnn1d",), 1, epochs=2), lambda _: None)
+    messages: list[str] = []
+    plan = tiny_plan(reviews_csv, results, ("cnn1d",), 2, PROCESSES, resume=True, epochs=2)
+    rows = run_benchmark(plan, messages.append)
+    assert messages.count("skip: cnn1d seed 0 is already recorded") == 1
+    assert [row["seed"] for row in read_results(results)] == [0, 1]
+    assert sorted(row["seed"] for row in rows) == [0, 1]
+
+
+def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_path):
+    def local_builder(input_spec, embedding_dim):
+        raise AssertionError("never built")
+
+    width = {"embedding_dim": HParam(16, "embedding width", 1)}
+    spec = ArchitectureSpec("inline", local_builder, "a closure", hparams=width)
+    get_registry().architectures["inline"] = spec
+    rows = run_benchmark(
+        tiny_plan(reviews_csv, tmp_path / "r.csv", ("inline",), 1, PROCESSES), lambda _: None
+    )
+    assert rows[0]["status"] == "error"
+    assert "cannot be sent to a worker process" in rows[0]["error"]
+
+
+def test_options_that_need_another_executor_are_refused(reviews_csv, tmp_path):
+    with pytest.raises(ConfigError, match=r"--gpus-per-run only apply to --executor ray"):
+        ExecutorSettings("processes", gpus_per_run=0.25).check(["tensorflow"])
+    with pytest.raises(ConfigError, match=r"use --executor processes"):
+        ExecutorSettings("local").check(["tensorflow", "jax"])
+
+
+def test_configured_backend_follows_keras_rules(monkeypatch, tmp_path):
+    assert configured_backend() == "tensorflow"  # Keras is loaded here: its own answer
+    monkeypatch.delitem(sys.modules, "keras")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert configured_backend() == "tensorflow"
+    (tmp_path / "keras.json").write_text('{"backend": "torch"}')
+    assert configured_backend() == "torch"
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert configured_backend() == "jax"

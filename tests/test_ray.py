@@ -1,0 +1,85 @@
+"""The ray executor on a local Ray instance the tests start (skipped where Ray is missing)."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from tests.clirun import run_zoo, start_zoo
+from tests.executors_helpers import TINY_FLAGS, accuracies, fragile_plugin, tiny_plan
+from zoo.bench import run_benchmark
+from zoo.executors import ExecutorSettings
+from zoo.results import read_results
+
+ray = pytest.importorskip("ray")
+
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
+
+
+@pytest.fixture(scope="module")
+def ray_address():
+    """A local two-CPU Ray instance for this module's tests; yields its address."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray.get_runtime_context().gcs_address
+    ray.shutdown()
+
+
+def on_ray(address: str, retries: int = 2) -> ExecutorSettings:
+    return ExecutorSettings("ray", retries=retries, ray_address=address)
+
+
+def test_ray_gives_the_rows_of_local(reviews_csv, tmp_path, ray_address):
+    models = ("cnn1d", "lstm")
+    local = run_benchmark(tiny_plan(reviews_csv, tmp_path / "a.csv", models, 2), lambda _: None)
+    messages: list[str] = []
+    plan = tiny_plan(reviews_csv, tmp_path / "b.csv", models, 2, on_ray(ray_address))
+    distributed = run_benchmark(plan, messages.append)
+    assert accuracies(distributed) == accuracies(local)
+    recorded = read_results(tmp_path / "b.csv")
+    assert sorted((row["model"], row["seed"]) for row in recorded) == sorted(accuracies(local))
+    assert all(row["status"] == "ok" and row["keras_version"] for row in recorded)
+    assert len(list((tmp_path / "b.csv.runs").glob("*.npz"))) == 4
+    assert messages[-1].startswith("done: ") and messages[-1].endswith("[4/4]")
+    assert ray.is_initialized()  # a Ray instance the bench joined is left running
+
+
+def test_a_killed_worker_is_retried_and_recorded_once(reviews_csv, tmp_path, ray_address, install):
+    install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m"))
+    results = tmp_path / "r.csv"
+    plan = tiny_plan(reviews_csv, results, ("fragile",), 2, on_ray(ray_address))
+    rows = run_benchmark(plan, lambda _: None)
+    assert (tmp_path / "m").exists()  # one worker did die
+    assert [row["status"] for row in rows] == ["ok", "ok"]
+    assert sorted(row["seed"] for row in read_results(results)) == [0, 1]
+
+
+def test_a_worker_that_keeps_dying_is_one_error_row(reviews_csv, tmp_path, ray_address, install):
+    install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m", remember=False))
+    plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, on_ray(ray_address, 1))
+    rows = run_benchmark(plan, lambda _: None)
+    assert len(rows) == 1 and rows[0]["status"] == "error"
+    assert "Ray task failed 2 time(s)" in rows[0]["error"]
+    assert len(read_results(tmp_path / "r.csv")) == 1
+
+
+def test_sigint_keeps_finished_rows_and_local_resume_completes(reviews_csv, tmp_path, ray_address):
+    results = tmp_path / "r.csv"
+    args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
+    args += ["--results", str(results), "--epochs", "40", "--seeds", "6"]
+    driver = start_zoo(*args, "--executor", "ray", "--ray-address", ray_address)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not read_results(results):
+        time.sleep(0.2)
+    driver.send_signal(signal.SIGINT)
+    out, err = driver.communicate(timeout=60)
+    assert driver.returncode == 130, err
+    finished = read_results(results)
+    assert 1 <= len(finished) < 6 and "interrupted" in err and "cnn1d" in out
+    resumed = run_zoo(*args, "--resume")  # the local executor finishes what Ray started
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stderr.count("skip:") == len(finished)
+    complete = read_results(results)
+    assert sorted(row["seed"] for row in complete) == list(range(6))
+    assert complete[: len(finished)] == finished

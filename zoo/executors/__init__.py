@@ -1,0 +1,89 @@
+"""Where a bench's runs execute: ``local`` (this process), ``processes`` (one fresh process per
+run) or ``ray`` (Ray tasks on a local instance or a cluster).
+
+The driver (``zoo.bench``) prepares the data, plans one ``RunTask`` per run and is the only
+writer of the results file; an executor yields each run's ``Outcome`` as it finishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from zoo.errors import ConfigError
+
+if TYPE_CHECKING:  # the CLI imports this module: no NumPy before a command needs it
+    from zoo.data.prepare import PreparedData
+    from zoo.executors.task import Outcome, RunTask
+
+EXECUTORS = ("local", "processes", "ray")
+
+
+class Executor(Protocol):
+    name: str
+
+    def run(
+        self,
+        tasks: list[RunTask],
+        data: PreparedData,
+        verbose: int | str,
+        report: Callable[[str], None],
+    ) -> Iterator[Outcome]: ...
+
+
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Which executor, and the options that only some executors take."""
+
+    kind: str = "local"
+    retries: int = 2  # reruns of a run whose worker died (processes, ray)
+    ray_address: str | None = None
+    cpus_per_run: float | None = None
+    gpus_per_run: float | None = None
+
+    def check(self, backends: list[str]) -> None:
+        """One clear line for options that contradict the executor."""
+        if self.kind not in EXECUTORS:
+            choices = ", ".join(EXECUTORS)
+            raise ConfigError(f"unknown executor {self.kind!r}; choose one of {choices}")
+        if self.retries < 0:
+            raise ConfigError(f"--retries must be 0 or more, got {self.retries}")
+        ray_only = {
+            "--ray-address": self.ray_address,
+            "--cpus-per-run": self.cpus_per_run,
+            "--gpus-per-run": self.gpus_per_run,
+        }
+        given = [flag for flag, value in ray_only.items() if value is not None]
+        if given and self.kind != "ray":
+            raise ConfigError(f"{', '.join(given)} only apply to --executor ray")
+        for flag in ("--cpus-per-run", "--gpus-per-run"):
+            value = ray_only[flag]
+            if value is not None and value < 0:
+                raise ConfigError(f"{flag} must be 0 or more, got {value:g}")
+        if self.kind == "local" and len(set(backends)) > 1:
+            raise ConfigError(
+                "--backends runs each backend in a process of its own; "
+                "use --executor processes (the default with --backends) or ray"
+            )
+
+
+def make_executor(settings: ExecutorSettings) -> Executor:
+    """The executor ``settings`` name; Ray is imported only when its executor runs."""
+    if settings.kind == "processes":
+        from zoo.executors.processes import ProcessExecutor
+
+        return ProcessExecutor(settings.retries)
+    if settings.kind == "ray":
+        from zoo.executors.cluster import RayExecutor, require_ray
+
+        require_ray()  # before any data are read
+        return RayExecutor(
+            settings.ray_address,
+            1.0 if settings.cpus_per_run is None else settings.cpus_per_run,
+            settings.gpus_per_run,
+            settings.retries,
+        )
+    from zoo.executors.local import LocalExecutor
+
+    return LocalExecutor()

@@ -1,0 +1,122 @@
+"""The ``ray`` executor: each run a Ray task, on a local Ray instance or on a cluster.
+
+The prepared data go into Ray's object store once; tasks run wherever the cluster has the CPUs
+and GPUs they ask for, and come back in the order they finish. Ray reruns a task whose worker
+died (``max_retries``); an exception inside a run is already an error row, so it is not retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+from zoo.data.prepare import PreparedData
+from zoo.errors import ConfigError
+from zoo.executors.task import Outcome, RunTask, died, execute_task
+
+
+def require_ray() -> ModuleType:
+    """The ``ray`` module, or one clear line saying how to install it."""
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")  # each run's epochs under its own name
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(
+            "--executor ray needs Ray; pip install 'keras-zoo[ray]' (or pip install ray)"
+        ) from None
+    return ray
+
+
+class RayExecutor:
+    """Submit every run as a Ray task; ``address`` None starts a local Ray instance."""
+
+    name = "ray"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        cpus_per_run: float = 1.0,
+        gpus_per_run: float | None = None,
+        retries: int = 2,
+    ) -> None:
+        self.address = address
+        self.cpus_per_run = cpus_per_run
+        self.gpus_per_run = gpus_per_run
+        self.retries = retries
+
+    def run(
+        self,
+        tasks: list[RunTask],
+        data: PreparedData,
+        verbose: int | str,
+        report: Callable[[str], None],
+    ) -> Iterator[Outcome]:
+        ray = require_ray()
+        started = not ray.is_initialized()
+        if started:
+            ray.init(
+                address=self.address,
+                include_dashboard=False,
+                logging_level=logging.ERROR,
+                log_to_driver=verbose != 0,
+            )
+        pending: dict = {}
+        try:
+            gpus = self._gpus(ray)
+            report(
+                f"ray: {len(tasks)} run(s) on {_describe(ray.cluster_resources())}, "
+                f"{self.cpus_per_run:g} CPU and {gpus:g} GPU per run"
+            )
+            remote = ray.remote(_execute_remotely)
+            shared = ray.put(data)
+            for task in tasks:
+                options = remote.options(
+                    num_cpus=self.cpus_per_run,
+                    num_gpus=gpus,
+                    max_retries=self.retries,
+                    retry_exceptions=False,
+                    runtime_env={"env_vars": _worker_environment(task.backend, gpus)},
+                    name=f"zoo {task.label}",
+                )
+                pending[options.remote(task, shared, verbose)] = task
+            while pending:
+                finished, _ = ray.wait(list(pending), num_returns=1)
+                task = pending.pop(finished[0])
+                try:
+                    yield ray.get(finished[0])
+                except ray.exceptions.RayError as exc:  # the worker died more than retries
+                    yield died(task, f"its Ray task failed {1 + self.retries} time(s): {exc}")
+        finally:
+            for ref in pending:
+                ray.cancel(ref, force=True)
+            if started:
+                ray.shutdown()
+
+    def _gpus(self, ray: ModuleType) -> float:
+        """The GPUs each run asks for: as given, else one where the cluster has any, else 0."""
+        if self.gpus_per_run is not None:
+            return self.gpus_per_run
+        return 1.0 if ray.cluster_resources().get("GPU", 0) else 0.0
+
+
+def _execute_remotely(task: RunTask, data: PreparedData, verbose: int | str) -> Outcome:
+    return execute_task(task, data, verbose)
+
+
+def _worker_environment(backend: str, gpus: float) -> dict[str, str]:
+    environment = {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if 0 < gpus < 1:  # runs share a GPU: JAX must not take 75 % of its memory up front
+        environment["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
+    if "PYTHONPATH" in os.environ:  # plugins found through it by the driver
+        environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return environment
+
+
+def _describe(resources: dict[str, float]) -> str:
+    nodes = sum(1 for name in resources if name.startswith("node:") and "internal" not in name)
+    return (
+        f"{nodes} node(s) with {resources.get('CPU', 0):g} CPU(s) "
+        f"and {resources.get('GPU', 0):g} GPU(s)"
+    )
