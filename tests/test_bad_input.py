@@ -112,7 +112,8 @@ def zoo_register_architectures(register):
 class Case(NamedTuple):
     args: list[str]
     message: str
-    plugin: str | None = None  # 'faulty' or 'broken': a test distribution on PYTHONPATH
+    plugin: str | None = None  # 'faulty' or 'broken': a test distribution on PYTHONPATH;
+    # 'no_ray': a ray module that fails to import
 
 
 CATALOGUE = {
@@ -181,6 +182,13 @@ CATALOGUE = {
     "embeddings for a linear model": Case(
         ["bench", "nbsvm", "--data", "{csv}", "--embeddings", "{vectors}"],
         "'nbsvm' takes no pretrained embeddings",
+    ),
+    # executors
+    "ray option without ray": Case(
+        ["bench", "cnn1d", "--gpus-per-run", "0.25"], "--gpus-per-run is for --executor ray only"
+    ),
+    "ray not installed": Case(
+        ["bench", "cnn1d", "--executor", "ray"], "pip install 'keras-zoo[ray]'", "no_ray"
     ),
     # where results and runs are written
     "results not ours": Case(["bench", "cnn1d", "--results", "{foreign}"], "not a keras-zoo"),
@@ -280,8 +288,11 @@ def _write_inputs(root: Path) -> dict[str, Path]:
 def _plugin_path(kind: str | None, site: Path) -> dict[str, str]:
     if kind is None:
         return {}
-    module = {"faulty": FAULTY_PLUGIN, "broken": "import nowhere\n"}[kind]
     site.mkdir(parents=True, exist_ok=True)
+    if kind == "no_ray":  # a Python on which Ray cannot be imported
+        (site / "ray.py").write_text("raise ImportError('no module named ray')\n")
+        return {"PYTHONPATH": str(site)}
+    module = {"faulty": FAULTY_PLUGIN, "broken": "import nowhere\n"}[kind]
     (site / f"zoo_{kind}.py").write_text(module)
     write_dist_info(site, f"zoo-{kind}", "0.1.0", f"{kind} = zoo_{kind}")
     return {"PYTHONPATH": str(site)}

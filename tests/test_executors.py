@@ -84,7 +84,7 @@ def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_
 
 
 def test_options_that_need_another_executor_are_refused(reviews_csv, tmp_path):
-    with pytest.raises(ConfigError, match=r"--gpus-per-run only apply to --executor ray"):
+    with pytest.raises(ConfigError, match=r"--gpus-per-run is for --executor ray only"):
         ExecutorSettings("processes", gpus_per_run=0.25).check(["tensorflow"])
     with pytest.raises(ConfigError, match=r"use --executor processes"):
         ExecutorSettings("local").check(["tensorflow", "jax"])

@@ -56,7 +56,11 @@ class ExecutorSettings:
         }
         given = [flag for flag, value in ray_only.items() if value is not None]
         if given and self.kind != "ray":
-            raise ConfigError(f"{', '.join(given)} only apply to --executor ray")
+            one = len(given) == 1
+            raise ConfigError(
+                f"{', '.join(given)} {'is' if one else 'are'} for --executor ray only; "
+                f"add --executor ray or leave {'it' if one else 'them'} out"
+            )
         for flag in ("--cpus-per-run", "--gpus-per-run"):
             value = ray_only[flag]
             if value is not None and value < 0:
