@@ -8,7 +8,7 @@ import pytest
 
 from tests.executors_helpers import accuracies, fragile_plugin, tiny_plan
 from zoo import ArchitectureSpec, HParam
-from zoo.backend import configured_backend
+from zoo.backend import configured_backend, import_keras
 from zoo.bench import run_benchmark
 from zoo.errors import ConfigError
 from zoo.executors import ExecutorSettings
@@ -21,7 +21,7 @@ PROCESSES = ExecutorSettings("processes")
 
 
 def test_processes_give_the_rows_of_local(reviews_csv, tmp_path):
-    models = ("cnn1d", "lstm")
+    models = ("cnn1d",)
     local = run_benchmark(tiny_plan(reviews_csv, tmp_path / "a.csv", models, 2), lambda _: None)
     messages: list[str] = []
     apart = run_benchmark(
@@ -29,11 +29,11 @@ def test_processes_give_the_rows_of_local(reviews_csv, tmp_path):
     )
     assert accuracies(apart) == accuracies(local)
     assert all(row["status"] == "ok" and row["test_accuracy"] > 0.8 for row in apart)
-    assert len(read_results(tmp_path / "b.csv")) == 4
-    assert len(list((tmp_path / "b.csv.runs").glob("*.npz"))) == 4  # the driver wrote the logs
+    assert len(read_results(tmp_path / "b.csv")) == 2
+    assert len(list((tmp_path / "b.csv.runs").glob("*.npz"))) == 2  # the driver wrote the logs
     done = [line for line in messages if line.startswith("done:")]
-    assert done[0].endswith("[1/4, about " + done[0].split("about ")[1])
-    assert done[-1].endswith("[4/4]")
+    assert done[0].startswith("done: cnn1d seed 0 (tensorflow): ") and "[1/2, about " in done[0]
+    assert done[-1].endswith("[2/2]")
 
 
 def test_a_dead_worker_is_rerun_and_recorded_once(reviews_csv, tmp_path, install):
@@ -41,10 +41,11 @@ def test_a_dead_worker_is_rerun_and_recorded_once(reviews_csv, tmp_path, install
     messages: list[str] = []
     results = tmp_path / "r.csv"
     rows = run_benchmark(
-        tiny_plan(reviews_csv, results, ("fragile",), 2, PROCESSES), messages.append
+        tiny_plan(reviews_csv, results, ("fragile",), 1, PROCESSES), messages.append
     )
-    assert [row["status"] for row in rows] == ["ok", "ok"]
-    assert sorted(row["seed"] for row in read_results(results)) == [0, 1]
+    assert [row["status"] for row in rows] == ["ok"]
+    assert [row["seed"] for row in read_results(results)] == [0]
+    assert any(line.startswith("retry: fragile seed 0") for line in messages)
     assert any("worker died: fragile seed 0" in line and "SIGKILL" in line for line in messages)
 
 
@@ -86,12 +87,15 @@ def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_
 def test_options_that_need_another_executor_are_refused(reviews_csv, tmp_path):
     with pytest.raises(ConfigError, match=r"--gpus-per-run is for --executor ray only"):
         ExecutorSettings("processes", gpus_per_run=0.25).check(["tensorflow"])
-    with pytest.raises(ConfigError, match=r"use --executor processes"):
+    with pytest.raises(ConfigError, match=r"this process's backend \(tensorflow\) only"):
         ExecutorSettings("local").check(["tensorflow", "jax"])
+    with pytest.raises(ConfigError, match=r"use --executor processes"):
+        ExecutorSettings("local").check(["torch"])
 
 
 def test_configured_backend_follows_keras_rules(monkeypatch, tmp_path):
-    assert configured_backend() == "tensorflow"  # Keras is loaded here: its own answer
+    import_keras()
+    assert configured_backend() == "tensorflow"  # Keras is loaded: its own answer
     monkeypatch.delitem(sys.modules, "keras")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.delenv("KERAS_BACKEND", raising=False)

@@ -67,7 +67,7 @@ def test_a_worker_that_keeps_dying_is_one_error_row(reviews_csv, tmp_path, ray_a
 def test_sigint_keeps_finished_rows_and_local_resume_completes(reviews_csv, tmp_path, ray_address):
     results = tmp_path / "r.csv"
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
-    args += ["--results", str(results), "--epochs", "40", "--seeds", "6"]
+    args += ["--results", str(results), "--epochs", "40", "--seeds", "4"]
     driver = start_zoo(*args, "--executor", "ray", "--ray-address", ray_address)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not read_results(results):
@@ -76,10 +76,10 @@ def test_sigint_keeps_finished_rows_and_local_resume_completes(reviews_csv, tmp_
     out, err = driver.communicate(timeout=60)
     assert driver.returncode == 130, err
     finished = read_results(results)
-    assert 1 <= len(finished) < 6 and "interrupted" in err and "cnn1d" in out
+    assert 1 <= len(finished) < 4 and "interrupted" in err and "cnn1d" in out
     resumed = run_zoo(*args, "--resume")  # the local executor finishes what Ray started
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stderr.count("skip:") == len(finished)
     complete = read_results(results)
-    assert sorted(row["seed"] for row in complete) == list(range(6))
+    assert sorted(row["seed"] for row in complete) == list(range(4))
     assert complete[: len(finished)] == finished

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from zoo.backend import configured_backend
 from zoo.errors import ConfigError
 
 if TYPE_CHECKING:  # the CLI imports this module: no NumPy before a command needs it
@@ -65,9 +66,10 @@ class ExecutorSettings:
             value = ray_only[flag]
             if value is not None and value < 0:
                 raise ConfigError(f"{flag} must be 0 or more, got {value:g}")
-        if self.kind == "local" and len(set(backends)) > 1:
+        here = configured_backend()
+        if self.kind == "local" and set(backends) != {here}:
             raise ConfigError(
-                "--backends runs each backend in a process of its own; "
+                f"--executor local trains on this process's backend ({here}) only; "
                 "use --executor processes (the default with --backends) or ray"
             )
 
