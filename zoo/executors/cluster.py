@@ -89,10 +89,11 @@ class RayExecutor:
                 except ray.exceptions.RayError as exc:  # the worker died more than retries
                     yield died(task, f"its Ray task failed {1 + self.retries} time(s): {exc}")
         finally:
-            for ref in pending:
-                ray.cancel(ref, force=True)
-            if started:
+            if started:  # ending this driver's Ray job stops its tasks still in flight
                 ray.shutdown()
+            else:  # Ray was initialised by the caller, who keeps using it
+                for ref in pending:
+                    ray.cancel(ref)
 
     def _gpus(self, ray: ModuleType) -> float:
         """The GPUs each run asks for: as given, else one where the cluster has any, else 0."""
