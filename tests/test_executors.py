@@ -1,4 +1,7 @@
-"""The local and processes executors: the same rows, retries, resume across executors."""
+"""The local and processes executors: the same rows, retries, runs workers cannot import.
+
+Resuming across executors: tests/test_ray.py (a bench Ray started, finished locally).
+"""
 
 from __future__ import annotations
 
@@ -57,17 +60,6 @@ def test_a_worker_that_keeps_dying_gives_one_error_row(reviews_csv, tmp_path, in
     assert len(rows) == 1 and rows[0]["status"] == "error"
     assert "died 2 time(s), last: killed by SIGKILL" in rows[0]["error"]
     assert len(read_results(tmp_path / "r.csv")) == 1
-
-
-def test_resume_skips_runs_another_executor_recorded(reviews_csv, tmp_path):
-    results = tmp_path / "r.csv"
-    run_benchmark(tiny_plan(reviews_csv, results, ("cnn1d",), 1, epochs=2), lambda _: None)
-    messages: list[str] = []
-    plan = tiny_plan(reviews_csv, results, ("cnn1d",), 2, PROCESSES, resume=True, epochs=2)
-    rows = run_benchmark(plan, messages.append)
-    assert messages.count("skip: cnn1d seed 0 is already recorded") == 1
-    assert [row["seed"] for row in read_results(results)] == [0, 1]
-    assert sorted(row["seed"] for row in rows) == [0, 1]
 
 
 def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_path):
