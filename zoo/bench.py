@@ -11,7 +11,6 @@ and seed, whichever executor recorded them.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -24,7 +23,7 @@ from zoo.config import ExperimentConfig
 from zoo.data.prepare import PreparedData
 from zoo.data.settings import DataSettings
 from zoo.executors import ExecutorSettings, make_executor
-from zoo.executors.task import Outcome, RunTask
+from zoo.executors.task import Outcome, RunTask, timestamp
 from zoo.experiment import Experiment, PlannedRun, run_key
 from zoo.interrupts import deferred_interrupts
 from zoo.registry import get_registry
@@ -146,7 +145,7 @@ def result_row(
     """The columns of a results row known before training, the worker's environment aside."""
     train = run.train
     return {
-        "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": timestamp(),
         "model": run.spec.name,
         "provider": run.spec.provider_label,
         "seed": train.seed,

@@ -8,6 +8,7 @@ results row and its run log. Every executor trains through this one function.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ def execute_task(
     report = report or (lambda line: print(line, file=sys.stderr))
     keras = import_keras()
     environment = describe_backend()
-    row = {**task.row, **environment}
+    row = {**task.row, **environment, "timestamp": timestamp()}  # when it started, not queued
     if environment["backend"] != task.backend:
         return died(task, f"this worker runs Keras on {environment['backend']}", row)
     run = task.run
@@ -81,6 +82,11 @@ def execute_task(
         return Outcome(task, row)
     finally:
         keras.backend.clear_session()
+
+
+def timestamp() -> str:
+    """Now, in UTC, to the second: the results file's ``timestamp`` column."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def died(task: RunTask, reason: str, row: dict[str, Any] | None = None) -> Outcome:
