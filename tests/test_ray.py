@@ -10,7 +10,8 @@ import pytest
 from tests.clirun import run_zoo, start_zoo
 from tests.executors_helpers import TINY_FLAGS, accuracies, fragile_plugin, tiny_plan
 from zoo.bench import run_benchmark
-from zoo.executors import ExecutorSettings
+from zoo.errors import ConfigError
+from zoo.executors import ExecutorSettings, make_executor
 from zoo.results import read_results
 
 ray = pytest.importorskip("ray")
@@ -83,3 +84,13 @@ def test_sigint_keeps_finished_rows_and_local_resume_completes(reviews_csv, tmp_
     complete = read_results(results)
     assert sorted(row["seed"] for row in complete) == list(range(4))
     assert complete[: len(finished)] == finished
+
+
+def test_a_cluster_that_does_not_answer_is_one_line(monkeypatch):
+    def refuse(**options):
+        raise ConnectionError("Could not find any running Ray instance.")
+
+    monkeypatch.setattr(ray, "init", refuse)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    with pytest.raises(ConfigError, match=r"^no Ray cluster answers at 'auto'; start one with"):
+        make_executor(ExecutorSettings("ray", ray_address="auto"))

@@ -81,15 +81,16 @@ def make_executor(settings: ExecutorSettings) -> Executor:
 
         return ProcessExecutor(settings.retries)
     if settings.kind == "ray":
-        from zoo.executors.cluster import RayExecutor, require_ray
+        from zoo.executors.cluster import RayExecutor
 
-        require_ray()  # before any data are read
-        return RayExecutor(
+        executor = RayExecutor(
             settings.ray_address,
             1.0 if settings.cpus_per_run is None else settings.cpus_per_run,
             settings.gpus_per_run,
             settings.retries,
         )
+        executor.connect()  # before any data are read: a wrong address is one line
+        return executor
     from zoo.executors.local import LocalExecutor
 
     return LocalExecutor()

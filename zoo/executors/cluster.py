@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 
 from zoo.data.prepare import PreparedData
-from zoo.errors import ConfigError
+from zoo.errors import ConfigError, one_line
 from zoo.executors.task import Outcome, RunTask, died, execute_task
 
 
@@ -45,6 +45,26 @@ class RayExecutor:
         self.cpus_per_run = cpus_per_run
         self.gpus_per_run = gpus_per_run
         self.retries = retries
+        self.started = False
+
+    def connect(self) -> None:
+        """Join the cluster at ``address`` (None: start a local Ray instance) unless joined."""
+        ray = require_ray()
+        if ray.is_initialized():
+            return
+        try:
+            ray.init(
+                address=self.address,
+                include_dashboard=False,
+                logging_level=logging.ERROR,
+                log_to_driver=True,
+            )
+        except ConnectionError:
+            raise ConfigError(
+                f"no Ray cluster answers at {self.address!r}; start one with 'ray start --head', "
+                "or leave out --ray-address to start a local one"
+            ) from None
+        self.started = True
 
     def run(
         self,
@@ -54,14 +74,7 @@ class RayExecutor:
         report: Callable[[str], None],
     ) -> Iterator[Outcome]:
         ray = require_ray()
-        started = not ray.is_initialized()
-        if started:
-            ray.init(
-                address=self.address,
-                include_dashboard=False,
-                logging_level=logging.ERROR,
-                log_to_driver=verbose != 0,
-            )
+        self.connect()
         pending: dict = {}
         try:
             gpus = self._gpus(ray)
@@ -87,10 +100,12 @@ class RayExecutor:
                 try:
                     yield ray.get(finished[0])
                 except ray.exceptions.RayError as exc:  # the worker died more than retries
-                    yield died(task, f"its Ray task failed {1 + self.retries} time(s): {exc}")
+                    reason = f"its Ray task failed {1 + self.retries} time(s): {one_line(exc)}"
+                    yield died(task, reason)
         finally:
-            if started:  # ending this driver's Ray job stops its tasks still in flight
+            if self.started:  # ending this driver's Ray job stops its tasks still in flight
                 ray.shutdown()
+                self.started = False
             else:  # Ray was initialised by the caller, who keeps using it
                 for ref in pending:
                     ray.cancel(ref)
