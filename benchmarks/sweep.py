@@ -46,7 +46,7 @@ BILSTM_DROP = {"spatial_dropout": 0.3, "dropout": 0.5}
 def variant(model: str, *flags: dict[str, str], **hparams: object) -> list[str]:
     """``zoo bench MODEL`` with the baseline, then ``flags`` and ``hparams`` on top."""
     merged = {key: value for group in (BASELINE, *flags) for key, value in group.items()}
-    chosen = {**BASELINE_HPARAMS[model], **hparams}
+    chosen = {**BASELINE_HPARAMS.get(model, {}), **hparams}
     args = [model, *[item for pair in merged.items() for item in pair]]
     return args + [item for key, value in chosen.items() for item in ("--set", f"{key}={value}")]
 
@@ -90,7 +90,36 @@ VARIANTS: dict[str, list[str]] = {
         units=32,
     ),
 }
-# The 0.2 defaults are cnn1d-wide-long-cosine3-val10 and bilstm-long-drop-cosine3-val10.
+# The 0.2 defaults are cnn1d-wide-long-cosine3-val10 and bilstm-long-drop-cosine3-val10; the
+# other recurrent models took bilstm's head (mean and max over time, spatial dropout 0.3).
+DEFAULTS_02 = (LONG, COSINE3, VAL10)
+RECURRENT_02 = {"pooling": "mean_max", "spatial_dropout": 0.3}
+LSTM_02 = {**RECURRENT_02, "dropout": 0.5}
+CNN_LSTM_02 = {**RECURRENT_02, "dropout": 0.2}
+VARIANTS.update(
+    {
+        "cnn1d-02-kernel5": variant("cnn1d", *DEFAULTS_02, **WIDE_CNN, kernel_size=5),
+        "cnn1d-02-filters512": variant("cnn1d", *DEFAULTS_02, **{**WIDE_CNN, "filters": 512}),
+        "cnn1d-02-embedding64": variant("cnn1d", *DEFAULTS_02, **WIDE_CNN, embedding_dim=64),
+        "cnn1d-02-epochs2": variant("cnn1d", *DEFAULTS_02, {"--epochs": "2"}, **WIDE_CNN),
+        "bilstm-02-epochs2": variant("bilstm", *DEFAULTS_02, {"--epochs": "2"}, **BILSTM_DROP),
+        "lstm-02-adamw": variant("lstm", *DEFAULTS_02, {"--optimizer": "adamw"}, **LSTM_02),
+        "lstm-02-batch32": variant("lstm", *DEFAULTS_02, {"--batch-size": "32"}, **LSTM_02),
+        "cnn_lstm-02-wide": variant(
+            "cnn_lstm", *DEFAULTS_02, **{**CNN_LSTM_02, "filters": 256, "dropout": 0.5}
+        ),
+        "cnn1d-03-batch128": variant(
+            "cnn1d",
+            *DEFAULTS_02,
+            {"--batch-size": "128", "--lr": "0.002"},
+            **{**WIDE_CNN, "filters": 512},
+        ),
+        "bilstm-02-batch128": variant(
+            "bilstm", *DEFAULTS_02, {"--batch-size": "128", "--lr": "0.002"}, **BILSTM_DROP
+        ),
+        "bilstm-02-embedding256": variant("bilstm", *DEFAULTS_02, **BILSTM_DROP, embedding_dim=256),
+    }
+)
 
 
 def main() -> None:
