@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import time
 from pathlib import Path
 
+from tests.clirun import run_zoo, start_zoo
 from zoo.bench import BenchPlan
 from zoo.config import assemble_config
 from zoo.executors import ExecutorSettings
+from zoo.results import read_results
 
 TINY = ["embedding_dim=16", "cnn1d.filters=16", "cnn1d.dense_units=16", "lstm.units=8"]
 TINY_FLAGS = ["--max-tokens", "200", "--sequence-length", "24", "--batch-size", "32"]
@@ -80,3 +84,24 @@ def tiny_plan(
 
 def accuracies(rows: list[dict]) -> dict[tuple[str, int], float]:
     return {(row["model"], row["seed"]): row["test_accuracy"] for row in rows}
+
+
+def interrupt_then_resume_locally(reviews_csv: Path, results: Path, executor: list[str]) -> None:
+    """SIGINT a ``zoo bench`` under ``executor`` after its first row; finish it locally."""
+    args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
+    args += ["--results", str(results), "--epochs", "40", "--seeds", "4"]
+    driver = start_zoo(*args, *executor)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not read_results(results):
+        time.sleep(0.2)
+    driver.send_signal(signal.SIGINT)
+    out, err = driver.communicate(timeout=60)
+    assert driver.returncode == 130, err
+    finished = read_results(results)
+    assert 1 <= len(finished) < 4 and "interrupted" in err and "cnn1d" in out
+    resumed = run_zoo(*args, "--resume")  # the local executor finishes the bench
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stderr.count("skip:") == len(finished)
+    complete = read_results(results)
+    assert sorted(row["seed"] for row in complete) == list(range(4))
+    assert complete[: len(finished)] == finished

@@ -1,15 +1,22 @@
 """The local and processes executors: the same rows, retries, runs workers cannot import.
 
-Resuming across executors: tests/test_ray.py (a bench Ray started, finished locally).
+An interrupted bench under processes (and under Ray, in tests/test_ray.py) is finished locally.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from tests.executors_helpers import accuracies, fragile_plugin, tiny_plan
+from tests.executors_helpers import (
+    accuracies,
+    fragile_plugin,
+    interrupt_then_resume_locally,
+    tiny_plan,
+)
 from zoo import ArchitectureSpec, HParam
 from zoo.backend import configured_backend, import_keras
 from zoo.bench import run_benchmark
@@ -60,6 +67,13 @@ def test_a_worker_that_keeps_dying_gives_one_error_row(reviews_csv, tmp_path, in
     assert len(rows) == 1 and rows[0]["status"] == "error"
     assert "died 2 time(s), last: killed by SIGKILL" in rows[0]["error"]
     assert len(read_results(tmp_path / "r.csv")) == 1
+
+
+def test_sigint_kills_the_worker_keeps_finished_rows_and_local_resume_completes(
+    reviews_csv, tmp_path
+):
+    interrupt_then_resume_locally(reviews_csv, tmp_path / "r.csv", ["--executor", "processes"])
+    assert not list(Path(tempfile.gettempdir()).glob("zoo-workers-*"))  # pickles removed
 
 
 def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_path):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import signal
-import time
-
 import pytest
 
-from tests.clirun import run_zoo, start_zoo
-from tests.executors_helpers import TINY_FLAGS, accuracies, fragile_plugin, tiny_plan
+from tests.executors_helpers import (
+    accuracies,
+    fragile_plugin,
+    interrupt_then_resume_locally,
+    tiny_plan,
+)
 from zoo.bench import run_benchmark
 from zoo.errors import ConfigError
 from zoo.executors import ExecutorSettings, make_executor
@@ -66,24 +67,8 @@ def test_a_worker_that_keeps_dying_is_one_error_row(reviews_csv, tmp_path, ray_a
 
 
 def test_sigint_keeps_finished_rows_and_local_resume_completes(reviews_csv, tmp_path, ray_address):
-    results = tmp_path / "r.csv"
-    args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
-    args += ["--results", str(results), "--epochs", "40", "--seeds", "4"]
-    driver = start_zoo(*args, "--executor", "ray", "--ray-address", ray_address)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not read_results(results):
-        time.sleep(0.2)
-    driver.send_signal(signal.SIGINT)
-    out, err = driver.communicate(timeout=60)
-    assert driver.returncode == 130, err
-    finished = read_results(results)
-    assert 1 <= len(finished) < 4 and "interrupted" in err and "cnn1d" in out
-    resumed = run_zoo(*args, "--resume")  # the local executor finishes what Ray started
-    assert resumed.returncode == 0, resumed.stderr
-    assert resumed.stderr.count("skip:") == len(finished)
-    complete = read_results(results)
-    assert sorted(row["seed"] for row in complete) == list(range(4))
-    assert complete[: len(finished)] == finished
+    executor = ["--executor", "ray", "--ray-address", ray_address]
+    interrupt_then_resume_locally(reviews_csv, tmp_path / "r.csv", executor)
 
 
 def test_a_cluster_that_does_not_answer_is_one_line(monkeypatch):
