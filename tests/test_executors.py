@@ -110,3 +110,16 @@ def test_configured_backend_follows_keras_rules(monkeypatch, tmp_path):
     assert configured_backend() == "torch"
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     assert configured_backend() == "jax"
+
+
+def test_a_run_its_worker_cannot_load_is_one_error_row_without_retries(
+    reviews_csv, tmp_path, install, monkeypatch
+):
+    install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m"))
+    monkeypatch.delenv("PYTHONPATH")  # the driver finds the plugin, its workers do not
+    messages: list[str] = []
+    plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, PROCESSES)
+    rows = run_benchmark(plan, messages.append)
+    assert rows[0]["status"] == "error"
+    assert "a worker process cannot load it (ModuleNotFoundError" in rows[0]["error"]
+    assert not [line for line in messages if line.startswith(("retry:", "worker died:"))]

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from zoo.data.prepare import PreparedData
+from zoo.errors import one_line
 from zoo.executors.task import Outcome, RunTask, died
 
 
@@ -45,7 +46,8 @@ class ProcessExecutor:
                 try:
                     task_path.write_bytes(pickle.dumps(task))
                 except Exception as exc:  # e.g. a builder defined inside a function
-                    yield died(task, f"cannot be sent to a worker process ({exc}); {_SHIPPABLE}")
+                    reason = one_line(exc)
+                    yield died(task, f"cannot be sent to a worker process ({reason}); {_SHIPPABLE}")
                     continue
                 yield self._run_one(task, task_path, data_path, verbose, report)
 
@@ -73,12 +75,16 @@ class ProcessExecutor:
             code = _wait(_start(command, environment))
             if out_path.exists():
                 return pickle.loads(out_path.read_bytes())
+            unloadable = Path(f"{out_path}.error")
+            if unloadable.exists():  # rerunning would fail the same way
+                reason = unloadable.read_text(encoding="utf-8")
+                return died(task, f"a worker process cannot load it ({reason}); {_SHIPPABLE}")
             reason = _death(code)
             report(f"worker died: {task.label}: {reason}")
         return died(task, f"its worker process died {1 + self.retries} time(s), last: {reason}")
 
 
-_SHIPPABLE = "register the architecture through an entry point so that workers can import it"
+_SHIPPABLE = "register the architecture through an entry point that workers can import too"
 
 
 def _start(command: list[str], environment: dict[str, str]) -> subprocess.Popen:

@@ -2,6 +2,7 @@
 
 TASK and DATA are pickles the driver wrote for its own workers (never a user's file); the
 outcome is pickled to OUT through a temporary file and a rename, so OUT exists only complete.
+A run the worker cannot even load leaves its reason in ``OUT.error`` instead.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ from pathlib import Path
 
 def main(task_path: str, data_path: str, out_path: str) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from zoo.errors import one_line
     from zoo.executors.task import execute_task
 
-    task = pickle.loads(Path(task_path).read_bytes())
-    data = pickle.loads(Path(data_path).read_bytes())
+    try:  # e.g. a plugin module that this Python cannot import
+        task = pickle.loads(Path(task_path).read_bytes())
+        data = pickle.loads(Path(data_path).read_bytes())
+    except Exception as exc:
+        Path(f"{out_path}.error").write_text(one_line(exc), encoding="utf-8")
+        sys.exit(3)
     verbose = int(os.environ.get("ZOO_WORKER_VERBOSE", "2"))
     outcome = execute_task(task, data, verbose)
     partial = Path(f"{out_path}.partial")
