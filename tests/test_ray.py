@@ -62,7 +62,7 @@ def test_a_worker_that_keeps_dying_is_one_error_row(reviews_csv, tmp_path, ray_a
     plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, on_ray(ray_address, 1))
     rows = run_benchmark(plan, lambda _: None)
     assert len(rows) == 1 and rows[0]["status"] == "error"
-    assert "Ray task failed 2 time(s)" in rows[0]["error"]
+    assert "Ray worker died 2 time(s)" in rows[0]["error"]
     assert len(read_results(tmp_path / "r.csv")) == 1
 
 

@@ -98,10 +98,13 @@ class RayExecutor:
                 finished, _ = ray.wait(list(pending), num_returns=1)
                 task = pending.pop(finished[0])
                 try:
-                    yield ray.get(finished[0])
-                except ray.exceptions.RayError as exc:  # the worker died more than retries
-                    reason = f"its Ray task failed {1 + self.retries} time(s): {one_line(exc)}"
-                    yield died(task, reason)
+                    outcome = ray.get(finished[0])
+                except _deaths(ray) as exc:  # after max_retries reruns
+                    times = 1 + self.retries
+                    outcome = died(task, f"its Ray worker died {times} time(s): {one_line(exc)}")
+                except ray.exceptions.RayError as exc:  # e.g. a plugin the worker cannot import
+                    outcome = died(task, f"its Ray task failed: {one_line(exc)}")
+                yield outcome
         finally:
             if self.started:  # ending this driver's Ray job stops its tasks still in flight
                 ray.shutdown()
@@ -115,6 +118,12 @@ class RayExecutor:
         if self.gpus_per_run is not None:
             return self.gpus_per_run
         return 1.0 if ray.cluster_resources().get("GPU", 0) else 0.0
+
+
+def _deaths(ray: ModuleType) -> tuple[type[Exception], ...]:
+    """The errors of a worker or node that died, which Ray retries, unlike a task's own."""
+    errors = ray.exceptions
+    return (errors.WorkerCrashedError, errors.NodeDiedError, errors.OutOfMemoryError)
 
 
 def _execute_remotely(task: RunTask, data: PreparedData, verbose: int | str) -> Outcome:
