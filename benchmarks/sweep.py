@@ -117,6 +117,7 @@ VARIANTS.update(
         "bilstm-02-batch128": variant(
             "bilstm", *DEFAULTS_02, {"--batch-size": "128", "--lr": "0.002"}, **BILSTM_DROP
         ),
+        "bilstm-02-units128": variant("bilstm", *DEFAULTS_02, **BILSTM_DROP, units=128),
         "bilstm-02-embedding256": variant("bilstm", *DEFAULTS_02, **BILSTM_DROP, embedding_dim=256),
     }
 )
