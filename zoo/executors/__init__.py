@@ -22,7 +22,7 @@ EXECUTORS = ("local", "processes", "ray")
 
 
 class Executor(Protocol):
-    name: str
+    """Runs tasks on ``data`` and yields each one's outcome as it finishes, in any order."""
 
     def run(
         self,

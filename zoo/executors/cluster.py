@@ -32,8 +32,6 @@ def require_ray() -> ModuleType:
 class RayExecutor:
     """Submit every run as a Ray task; ``address`` None starts a local Ray instance."""
 
-    name = "ray"
-
     def __init__(
         self,
         address: str | None = None,

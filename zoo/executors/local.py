@@ -12,8 +12,6 @@ from zoo.interrupts import check_interrupted
 class LocalExecutor:
     """Train each run here, on the backend Keras runs in this process."""
 
-    name = "local"
-
     def run(
         self,
         tasks: list[RunTask],

@@ -25,8 +25,6 @@ from zoo.executors.task import Outcome, RunTask, died
 class ProcessExecutor:
     """Run each task in ``python -m zoo.executors.worker``, its backend set by the environment."""
 
-    name = "processes"
-
     def __init__(self, retries: int = 2) -> None:
         self.retries = retries
 
