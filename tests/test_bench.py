@@ -6,15 +6,14 @@ import dataclasses
 import json
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.bench_helpers import TINY_FLAGS, tiny_plan
 from tests.clirun import start_zoo
 from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec
-from zoo.bench import BenchPlan, run_benchmark
-from zoo.config import assemble_config
+from zoo.bench import run_benchmark
 from zoo.executors.task import slow_path_note
 from zoo.registry import get_registry
 from zoo.results import COLUMNS, read_results
@@ -22,26 +21,10 @@ from zoo.table import HEADERS, render
 
 pytestmark = pytest.mark.slow  # every test but the last trains models
 
-TINY = ["embedding_dim=16", "cnn1d.filters=16", "cnn1d.dense_units=16", "lstm.units=8"]
-
-
-def plan(reviews_csv: Path, results: Path, models=("cnn1d",), **flags) -> BenchPlan:
-    options = {
-        "path": str(reviews_csv),
-        "max_tokens": 200,
-        "sequence_length": "24",
-        "epochs": 8,
-        "batch_size": 32,
-        "learning_rate": 0.005,  # the toy task in few steps
-        "assignments": TINY,
-        **flags,
-    }
-    return BenchPlan(list(models), assemble_config(**options), results, verbose=0)
-
 
 def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
     results = tmp_path / "results.csv"
-    rows = run_benchmark(plan(reviews_csv, results, ("cnn1d", "lstm")), report=lambda _: None)
+    rows = run_benchmark(tiny_plan(reviews_csv, results, ("cnn1d", "lstm")), report=lambda _: None)
     assert [row["status"] for row in rows] == ["ok", "ok"]
     assert all(row["test_accuracy"] > 0.8 for row in rows)
     table = render(rows)
@@ -57,11 +40,11 @@ def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
 
 def test_seeds_resume_and_markdown_table(reviews_csv, tmp_path):
     results = tmp_path / "results.csv"
-    first = plan(reviews_csv, results, epochs=2)
+    first = tiny_plan(reviews_csv, results, epochs=2)
     first.seeds = 2
     run_benchmark(first, report=lambda _: None)
     messages: list[str] = []
-    again = plan(reviews_csv, results, epochs=2)
+    again = tiny_plan(reviews_csv, results, epochs=2)
     again.seeds, again.resume = 3, True
     rows = run_benchmark(again, report=messages.append)
     assert sum(message.startswith("skip:") for message in messages) == 2
@@ -78,7 +61,8 @@ def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
 
     get_registry().architectures["boom"] = ArchitectureSpec("boom", explode, "always fails")
     results = tmp_path / "results.csv"
-    rows = run_benchmark(plan(reviews_csv, results, ("boom", "cnn1d"), epochs=2), lambda _: None)
+    models = ("boom", "cnn1d")
+    rows = run_benchmark(tiny_plan(reviews_csv, results, models, epochs=2), lambda _: None)
     assert [row["status"] for row in rows] == ["error", "ok"]
     assert "failed to build: RuntimeError: cannot build this" in rows[0]["error"]
     assert "cannot build this" in render(rows)
@@ -86,7 +70,7 @@ def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
 
 def test_time_to_target_is_reported(reviews_csv, tmp_path):
     rows = run_benchmark(
-        plan(reviews_csv, tmp_path / "r.csv", target_accuracy=0.55), report=lambda _: None
+        tiny_plan(reviews_csv, tmp_path / "r.csv", target_accuracy=0.55), report=lambda _: None
     )
     assert rows[0]["time_to_target_seconds"] is not None
 
@@ -95,24 +79,8 @@ def test_time_to_target_is_reported(reviews_csv, tmp_path):
 def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_path, sig):
     """Ctrl-C and SIGTERM print the table so far; SIGKILL loses only the run in progress."""
     results = tmp_path / "results.csv"
-    args = [
-        "bench",
-        "cnn1d",
-        "--data",
-        str(reviews_csv),
-        "--max-tokens",
-        "200",
-        "--sequence-length",
-        "24",
-        "--epochs",
-        "3",
-        "--seeds",
-        "4",
-        "--quiet",
-        "--results",
-        str(results),
-        *[f"--set={item}" for item in TINY],
-    ]
+    args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--epochs", "3"]
+    args += ["--seeds", "4", "--quiet", "--results", str(results)]
     process = start_zoo(*args)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(read_results(results)) < 1:
@@ -163,7 +131,7 @@ def test_wrong_output_shape_and_nan_loss_become_error_rows(reviews_csv, tmp_path
     _register("diverging", diverging)
     results = tmp_path / "results.csv"
     models = ("wrong_shape", "diverging", "cnn1d")
-    rows = run_benchmark(plan(reviews_csv, results, models, epochs=2), report=lambda _: None)
+    rows = run_benchmark(tiny_plan(reviews_csv, results, models, epochs=2), report=lambda _: None)
     assert [row["status"] for row in rows] == ["error", "error", "ok"]
     assert "expected (None, 1)" in rows[0]["error"]
     assert "NaN" in rows[1]["error"]
@@ -183,17 +151,17 @@ def _skips(messages: list[str]) -> int:
 
 def test_resume_never_reuses_rows_of_other_data(reviews_csv, tmp_path):
     results = tmp_path / "results.csv"
-    run_benchmark(plan(reviews_csv, results, epochs=1), report=lambda _: None)
+    run_benchmark(tiny_plan(reviews_csv, results, epochs=1), report=lambda _: None)
     other = write_reviews_csv(tmp_path / "other.csv", seed=1)
     messages: list[str] = []
-    resumed = plan(other, results, epochs=1)
+    resumed = tiny_plan(other, results, epochs=1)
     resumed.resume = True
     rows = run_benchmark(resumed, report=messages.append)
     assert _skips(messages) == 0
     first, second = read_results(results)
     assert first["data_fingerprint"] != second["data_fingerprint"] == rows[0]["data_fingerprint"]
     assert (second["label_column"], second["num_classes"]) == ("label", 2)
-    again = plan(other, results, epochs=1)
+    again = tiny_plan(other, results, epochs=1)
     again.resume = True
     messages.clear()
     run_benchmark(again, report=messages.append)
@@ -202,13 +170,13 @@ def test_resume_never_reuses_rows_of_other_data(reviews_csv, tmp_path):
 
 def test_resume_reruns_a_new_version_of_the_plugin(reviews_csv, tmp_path):
     results = tmp_path / "results.csv"
-    run_benchmark(plan(reviews_csv, results, epochs=1), report=lambda _: None)
+    run_benchmark(tiny_plan(reviews_csv, results, epochs=1), report=lambda _: None)
     registry = get_registry()
     registry.architectures["cnn1d"] = dataclasses.replace(
         registry.architectures["cnn1d"], provider_version="9.9.9"
     )
     messages: list[str] = []
-    resumed = plan(reviews_csv, results, epochs=1)
+    resumed = tiny_plan(reviews_csv, results, epochs=1)
     resumed.resume = True
     rows = run_benchmark(resumed, report=messages.append)
     assert _skips(messages) == 0

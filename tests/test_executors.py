@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.executors_helpers import (
+from tests.bench_helpers import (
     accuracies,
     fragile_plugin,
     interrupt_then_resume_locally,

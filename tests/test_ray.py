@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.executors_helpers import (
+from tests.bench_helpers import (
     accuracies,
     fragile_plugin,
     interrupt_then_resume_locally,

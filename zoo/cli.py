@@ -377,7 +377,7 @@ def experiment_options(func: Callable) -> Callable:
 @click.option(
     "--retries",
     type=click.IntRange(min=0),
-    default=2,
+    default=ExecutorSettings.retries,
     show_default=True,
     help="Reruns of a run whose worker process died (processes, ray).",
 )

@@ -34,10 +34,10 @@ class RayExecutor:
 
     def __init__(
         self,
-        address: str | None = None,
-        cpus_per_run: float = 1.0,
-        gpus_per_run: float | None = None,
-        retries: int = 2,
+        address: str | None,
+        cpus_per_run: float,
+        gpus_per_run: float | None,
+        retries: int,
     ) -> None:
         self.address = address
         self.cpus_per_run = cpus_per_run

@@ -25,7 +25,7 @@ from zoo.executors.task import Outcome, RunTask, died
 class ProcessExecutor:
     """Run each task in ``python -m zoo.executors.worker``, its backend set by the environment."""
 
-    def __init__(self, retries: int = 2) -> None:
+    def __init__(self, retries: int) -> None:
         self.retries = retries
 
     def run(

@@ -1,4 +1,4 @@
-"""What the executor tests share: a tiny bench plan, and a plugin whose first worker dies."""
+"""What the bench and executor tests share: a tiny bench, and a plugin whose first worker dies."""
 
 from __future__ import annotations
 
@@ -55,25 +55,27 @@ def fragile_plugin(marker: Path, remember: bool = True) -> str:
 def tiny_plan(
     reviews_csv: Path,
     results: Path,
-    models: tuple[str, ...],
+    models: tuple[str, ...] = ("cnn1d",),
     seeds: int = 1,
     executor: ExecutorSettings | None = None,
     resume: bool = False,
-    epochs: int = 6,
+    **flags: object,
 ) -> BenchPlan:
-    """A bench of ``models`` on the toy reviews that learns them in a few seconds."""
-    config = assemble_config(
-        path=str(reviews_csv),
-        max_tokens=200,
-        sequence_length="24",
-        epochs=epochs,
-        batch_size=32,
-        learning_rate=0.005,
-        assignments=TINY,
-    )
+    """A bench of ``models`` on the toy reviews that learns them in a few seconds; ``flags``
+    replace its settings (``epochs=2``)."""
+    options = {
+        "path": str(reviews_csv),
+        "max_tokens": 200,
+        "sequence_length": "24",
+        "epochs": 8,
+        "batch_size": 32,
+        "learning_rate": 0.005,  # the toy task in few steps
+        "assignments": TINY,
+        **flags,
+    }
     return BenchPlan(
         list(models),
-        config,
+        assemble_config(**options),
         results,
         seeds=seeds,
         resume=resume,
