@@ -62,6 +62,6 @@ def build_recurrent(
             layer = keras.layers.Bidirectional(layer, name=f"bilstm_{index + 1}")
         x = layer(x)
     if pooling != "last":
-        x = blocks.pool_over_time(x, pooling)
+        x = blocks.pool_over_time(x, pooling, tokens)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo_plugins import _recurrent as r
 
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+from zoo.blocks import custom_layers
 
 
 def build(
@@ -23,6 +24,7 @@ def build(
     import keras
 
     from zoo import blocks
+    from zoo.layers import PooledIds
 
     tokens = blocks.token_input(input_spec, any_length=True)
     x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
@@ -30,7 +32,7 @@ def build(
     x = keras.layers.MaxPooling1D(pool_size, name="max_pool")(x)
     x = keras.layers.LSTM(units, return_sequences=pooling != "last", name="lstm")(x)
     if pooling != "last":
-        x = blocks.pool_over_time(x, pooling)
+        x = blocks.pool_over_time(x, pooling, PooledIds(pool_size, name="pooled_ids")(tokens))
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     return blocks.functional_model(tokens, blocks.classifier_head(x, input_spec), "cnn_lstm")
 
@@ -53,6 +55,7 @@ def zoo_register_architectures(register):
                 "spatial_dropout": r.SPATIAL_DROPOUT,
             },
             reference="tutorial seed (CNN-LSTM on IMDB)",
+            custom_objects=custom_layers,
             tags=("convolutional", "recurrent"),
         )
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from zoo_plugins.linear import ngram_layers
-
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+from zoo.blocks import custom_layers
 
 
 def build(
@@ -61,7 +60,7 @@ def zoo_register_architectures(register):
             },
             reference="Joulin et al. 2017 (fastText); Keras example imdb_fasttext",
             tags=("linear", "n-gram", "embedding"),
-            custom_objects=ngram_layers,
+            custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.01},
         )
     )

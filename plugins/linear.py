@@ -9,6 +9,7 @@ training split through ``adapt``.
 from __future__ import annotations
 
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+from zoo.blocks import custom_layers
 
 NGRAMS = HParam(1, "longest n-gram: 1 words, 2 adds bigrams, 3 trigrams", 1, 5)
 BIGRAMS = HParam(2, NGRAMS.help, 1, 5)
@@ -57,13 +58,6 @@ def build_nbsvm(input_spec: InputSpec, *, ngrams: int, buckets: int, alpha: floa
     return blocks.functional_model(tokens, blocks.probabilities(logits, input_spec), "nbsvm")
 
 
-def ngram_layers():
-    """The custom layers of every n-gram model (``zoo.layers``), imported only when asked."""
-    from zoo.layers import custom_objects
-
-    return custom_objects()
-
-
 @hookimpl
 def zoo_register_architectures(register):
     register(
@@ -74,7 +68,7 @@ def zoo_register_architectures(register):
             hparams={"ngrams": NGRAMS, "buckets": BUCKETS},
             reference="course notebook's results table; Maas et al. 2011",
             tags=("linear", "n-gram"),
-            custom_objects=ngram_layers,
+            custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.003},
         )
     )
@@ -90,7 +84,7 @@ def zoo_register_architectures(register):
             },
             reference="course notebook's results table",
             tags=("linear", "n-gram"),
-            custom_objects=ngram_layers,
+            custom_objects=custom_layers,
             # unit-length TF-IDF rows give small logits: weights must travel far
             train_defaults={"learning_rate": 0.05},
         )
@@ -107,7 +101,7 @@ def zoo_register_architectures(register):
             },
             reference="Wang & Manning 2012 (NBSVM)",
             tags=("linear", "n-gram"),
-            custom_objects=ngram_layers,
+            custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.003},
         )
     )

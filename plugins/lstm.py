@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo_plugins import _recurrent as r
 
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+from zoo.blocks import custom_layers
 
 
 def build(input_spec: InputSpec, **hparams):
@@ -30,6 +31,7 @@ def zoo_register_architectures(register):
                 "spatial_dropout": r.SPATIAL_DROPOUT,
             },
             reference="Hochreiter & Schmidhuber 1997; course notebook and tutorial seeds",
+            custom_objects=custom_layers,
             tags=("recurrent",),
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo_plugins import _recurrent as r
 
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
+from zoo.blocks import custom_layers
 
 
 def build(input_spec: InputSpec, *, n_layers: int, **hparams):
@@ -33,6 +34,7 @@ def zoo_register_architectures(register):
                 "spatial_dropout": r.SPATIAL_DROPOUT,
             },
             reference="Graves et al. 2013; course notebook seed",
+            custom_objects=custom_layers,
             tags=("recurrent", "bidirectional", "stacked"),
         )
     )

@@ -126,7 +126,7 @@ def test_a_duplicate_name_is_refused_alone_and_the_author_told_to_rename(install
     record = next(p for p in get_registry().plugins if p.distribution == "zoo-dup")
     assert record.architectures == ["toy_net"] and not record.error
     assert record.status == (
-        "refused: 'lstm' is already provided by keras-zoo 0.1.0; rename it in zoo-dup"
+        f"refused: 'lstm' is already provided by keras-zoo {zoo.__version__}; rename it in zoo-dup"
     )
     warning = capsys.readouterr().err.strip().splitlines()
     assert len(warning) == 1 and "rename it in zoo-dup" in warning[0]

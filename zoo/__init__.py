@@ -23,7 +23,7 @@ from zoo.hookspecs import hookimpl
 from zoo.registry import get_registry
 from zoo.spec import ArchitectureSpec, HParam, InputSpec
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ArchitectureSpec",

@@ -52,15 +52,29 @@ def spatial_dropout(x: Any, rate: float) -> Any:
     return keras.layers.SpatialDropout1D(rate, name="spatial_dropout")(x) if rate else x
 
 
-def pool_over_time(sequence: Any, pooling: str) -> Any:
-    """Max, or mean and max concatenated, over the time axis of ``(batch, time, features)``."""
+def pool_over_time(sequence: Any, pooling: str, tokens: Any) -> Any:
+    """Max, or mean and max concatenated, over the time axis of ``(batch, time, features)``.
+
+    Only positions of real tokens count: ``tokens`` holds the ids aligned with ``sequence``
+    (0 for padding), so the result does not depend on how far a batch is padded.
+    """
     import keras
 
-    maximum = keras.layers.GlobalMaxPooling1D(name="max_over_time")(sequence)
+    from zoo.layers import MaskedMax, MaskedMean
+
+    maximum = MaskedMax(name="max_over_time")([sequence, tokens])
     if pooling == "max":
         return maximum
-    mean = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(sequence)
+    mean = MaskedMean(name="mean_over_time")([sequence, tokens])
     return keras.layers.Concatenate(name="mean_max")([mean, maximum])
+
+
+def custom_layers() -> dict[str, Any]:
+    """zoo's own layers (``zoo.layers``) by class name, for ``ArchitectureSpec.custom_objects``;
+    Keras is imported only when they are asked for."""
+    from zoo.layers import custom_objects
+
+    return custom_objects()
 
 
 def classifier_head(features: Any, input_spec: InputSpec) -> Any:

@@ -248,7 +248,55 @@ class MaskedMean(keras.layers.Layer):
         return (vectors[0], vectors[-1])
 
 
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedMax(keras.layers.Layer):
+    """The maximum of ``(batch, n, features)`` vectors over positions whose id is not 0.
+
+    A text without tokens gets zeros.
+    """
+
+    def call(self, inputs: Any) -> Any:
+        vectors, ids = inputs
+        present = ops.expand_dims(ops.not_equal(ids, 0), -1)
+        lowest = ops.min(vectors) - 1  # below every real value, whatever the dtype
+        maximum = ops.max(ops.where(present, vectors, lowest), axis=1)
+        return ops.where(ops.any(present, axis=1), maximum, ops.zeros_like(maximum))
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        vectors = input_shape[0]
+        return (vectors[0], vectors[-1])
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class PooledIds(keras.layers.Layer):
+    """Token ids ``(batch, n)`` → one id per window of ``MaxPooling1D(pool_size)``: the window's
+    last id, which is 0 only when the whole window is left padding."""
+
+    def __init__(self, pool_size: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pool_size = pool_size
+
+    def call(self, ids: Any) -> Any:
+        windows = ops.shape(ids)[1] // self.pool_size
+        return ids[:, self.pool_size - 1 : windows * self.pool_size : self.pool_size]
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        length = input_shape[1]
+        return (input_shape[0], None if length is None else length // self.pool_size)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "pool_size": self.pool_size}
+
+
 def custom_objects() -> dict[str, Any]:
     """The layers of this module by class name, for ``keras.saving.load_model``."""
-    layers = (HashedNGrams, InverseDocumentFrequency, LogCountRatio, SparseLinear, MaskedMean)
+    layers = (
+        HashedNGrams,
+        InverseDocumentFrequency,
+        LogCountRatio,
+        SparseLinear,
+        MaskedMean,
+        MaskedMax,
+        PooledIds,
+    )
     return {layer.__name__: layer for layer in layers}
