@@ -21,8 +21,10 @@ def test_token_counts_ignore_left_padding_only():
     np.testing.assert_array_equal(token_counts(x), [0, 1, 5, 40])
 
 
-def test_widths_double_up_to_the_sequence_length():
-    assert list(bucket_widths(500)) == [32, 64, 128, 256, 500]
+def test_widths_grow_by_root_two_in_multiples_of_8_up_to_the_sequence_length():
+    assert list(bucket_widths(500)) == [32, 48, 64, 96, 128, 184, 256, 368, 500]
+    assert list(bucket_widths(1000))[-3:] == [512, 728, 1000]
+    assert list(bucket_widths(33)) == [32, 33]
     assert list(bucket_widths(32)) == [32]
     assert list(bucket_widths(20)) == [20]
 
