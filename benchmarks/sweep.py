@@ -122,6 +122,16 @@ VARIANTS.update(
     }
 )
 
+# keras-zoo 0.2.0: mean and max over time skip padding; bucket widths grow by √2, not 2.
+VARIANTS.update(
+    {
+        "bilstm-04-spatial05": variant(
+            "bilstm", *DEFAULTS_02, **{**BILSTM_DROP, "spatial_dropout": 0.5}
+        ),
+        "bilstm-04-lr2e-3": variant("bilstm", *DEFAULTS_02, {"--lr": "0.002"}, **BILSTM_DROP),
+    }
+)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
