@@ -50,22 +50,3 @@ def test_shuffled_plans_differ_and_the_inference_plan_is_fixed():
     assert [b.rows.tolist() for b in first] != [b.rows.tolist() for b in second]
     fixed = [b.rows.tolist() for b in plan_batches(x, 32)]
     assert fixed == [b.rows.tolist() for b in plan_batches(x, 32)]
-
-
-def test_exact_widths_cut_each_batch_to_its_longest_text_and_keep_the_plan_size():
-    lengths = np.random.default_rng(0).integers(0, 300, size=2000).tolist()
-    x = left_padded(lengths, 300)
-    bucketed = plan_batches(x, 32, np.random.default_rng(1))
-    exact = plan_batches(x, 32, np.random.default_rng(1), exact_widths=True)
-    assert len(exact) == len(bucketed)
-    assert sorted(np.concatenate([b.rows for b in exact]).tolist()) == list(range(2000))
-    widths = bucket_widths(300)
-    for batch in exact:
-        counts = token_counts(x[batch.rows])
-        assert batch.width == max(counts.max(), 1)
-        assert len(set(np.searchsorted(widths, counts).tolist())) == 1  # one bucket per batch
-
-    def padding(plan):
-        return sum(len(b.rows) * b.width for b in plan) - sum(lengths)
-
-    assert padding(exact) < padding(bucketed) / 4

@@ -17,7 +17,6 @@ import numpy as np
 SMALLEST_WIDTH = 32
 WIDTH_GROWTH = 2**0.5
 WIDTH_MULTIPLE = 8  # friendly to vectorized kernels
-SORTED_CHUNK = 16  # with exact widths: batches' worth of shuffled rows sorted by length together
 
 
 def token_counts(x: np.ndarray) -> np.ndarray:
@@ -50,38 +49,24 @@ class Batch:
 
 
 def plan_batches(
-    x: np.ndarray,
-    batch_size: int,
-    rng: np.random.Generator | None = None,
-    exact_widths: bool = False,
+    x: np.ndarray, batch_size: int, rng: np.random.Generator | None = None
 ) -> list[Batch]:
     """Batches of rows of similar length; shuffled within buckets and in order when ``rng``.
 
     Without ``rng`` the plan is deterministic (rows by bucket, in their order): for inference.
-    ``exact_widths`` cuts each batch to its own longest text rather than to its bucket's width,
-    for backends that take any shape (jax compiles a program per width): rows of a bucket are
-    then sorted by length, in shuffled chunks of ``SORTED_CHUNK`` batches when ``rng``.
     """
-    counts = token_counts(x)
     widths = bucket_widths(x.shape[1])
-    bucket_of = np.searchsorted(widths, counts)
+    bucket_of = np.searchsorted(widths, token_counts(x))
     batches = []
     for bucket in np.unique(bucket_of):
         rows = np.flatnonzero(bucket_of == bucket)
         if rng is not None:
             rows = rng.permutation(rows)
-        if exact_widths:
-            rows = _sorted_in_chunks(rows, counts, batch_size * SORTED_CHUNK)
-        for start in range(0, len(rows), batch_size):
-            chosen = rows[start : start + batch_size]
-            width = max(int(counts[chosen].max()), 1) if exact_widths else int(widths[bucket])
-            batches.append(Batch(chosen, width))
+        width = int(widths[bucket])
+        batches += [
+            Batch(rows[start : start + batch_size], width)
+            for start in range(0, len(rows), batch_size)
+        ]
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
-
-
-def _sorted_in_chunks(rows: np.ndarray, counts: np.ndarray, chunk: int) -> np.ndarray:
-    """``rows`` sorted by token count within consecutive chunks of ``chunk`` rows."""
-    parts = [rows[start : start + chunk] for start in range(0, len(rows), chunk)]
-    return np.concatenate([part[np.argsort(counts[part], kind="stable")] for part in parts])

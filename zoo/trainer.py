@@ -194,16 +194,13 @@ def _bucketed(x: np.ndarray, y: np.ndarray | None, batch_size: int, seed: int | 
     """Length-bucketed batches, reshuffled each epoch when ``seed`` is given.
 
     TensorFlow gets a ``tf.data.Dataset`` whose signature leaves both dimensions open, so one
-    trace serves every width; jax and torch take a ``PyDataset``. Training batches are cut to
-    their longest text where the backend takes any width (not jax, which compiles per width);
-    inference keeps the bucket widths, so a text's prediction does not depend on its neighbours.
+    trace serves every width; jax and torch take a ``PyDataset``.
     """
     rng = None if seed is None else np.random.default_rng(seed)
-    exact = rng is not None and keras.backend.backend() != "jax"
     count = len(plan_batches(x, batch_size))
 
     def batches():
-        for batch in plan_batches(x, batch_size, rng, exact_widths=exact):
+        for batch in plan_batches(x, batch_size, rng):
             tokens = x[batch.rows][:, -batch.width :]
             yield (tokens,) if y is None else (tokens, y[batch.rows])
 
