@@ -1,9 +1,11 @@
-"""Keras layers for n-gram models, computed from the token ids every model takes.
+"""Keras layers computed from the token ids every model takes: n-grams, and pooling over text.
 
 ``HashedNGrams`` turns token ids into n-gram ids; ``InverseDocumentFrequency`` and
 ``LogCountRatio`` weight those ids with statistics learned by ``adapt`` on the training split;
-``SparseLinear`` is a linear model over the weighted ids. They use ``keras.ops`` only, so they run
-on every backend, and keep their adapted state in weights, so it is saved in the ``.keras`` file.
+``SparseLinear`` is a linear model over the weighted ids. ``MaskedMean`` and ``MaskedMax`` pool
+vectors over the positions of real tokens; ``PooledIds`` aligns ids with a max-pooled sequence.
+They use ``keras.ops`` only, so they run on every backend, and keep their adapted state in
+weights, so it is saved in the ``.keras`` file.
 
 Id 0 means "no feature" (padding, or an n-gram that reaches into padding). This module imports
 Keras: import it inside a builder.
