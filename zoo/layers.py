@@ -235,15 +235,14 @@ class SparseLinear(keras.layers.Layer):
         }
 
 
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedMean(keras.layers.Layer):
-    """The mean of ``(batch, n, features)`` vectors over positions whose id is not 0."""
+class _PoolOverTokens(keras.layers.Layer):
+    """Pools ``[vectors (batch, n, features), ids (batch, n)]`` over the positions whose id is
+    not 0, to ``(batch, features)``."""
 
-    def call(self, inputs: Any) -> Any:
-        vectors, ids = inputs
-        present = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), vectors.dtype), -1)
-        total = ops.sum(vectors * present, axis=1)
-        return total / ops.maximum(ops.sum(present, axis=1), 1.0)
+    @staticmethod
+    def present(ids: Any) -> Any:
+        """``(batch, n, 1)``: True where a position holds a token."""
+        return ops.expand_dims(ops.not_equal(ids, 0), -1)
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         vectors = input_shape[0]
@@ -251,7 +250,18 @@ class MaskedMean(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedMax(keras.layers.Layer):
+class MaskedMean(_PoolOverTokens):
+    """The mean of ``(batch, n, features)`` vectors over positions whose id is not 0."""
+
+    def call(self, inputs: Any) -> Any:
+        vectors, ids = inputs
+        present = ops.cast(self.present(ids), vectors.dtype)
+        total = ops.sum(vectors * present, axis=1)
+        return total / ops.maximum(ops.sum(present, axis=1), 1.0)
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedMax(_PoolOverTokens):
     """The maximum of ``(batch, n, features)`` vectors over positions whose id is not 0.
 
     A text without tokens gets zeros.
@@ -259,14 +269,10 @@ class MaskedMax(keras.layers.Layer):
 
     def call(self, inputs: Any) -> Any:
         vectors, ids = inputs
-        present = ops.expand_dims(ops.not_equal(ids, 0), -1)
+        present = self.present(ids)
         lowest = ops.min(vectors) - 1  # below every real value, whatever the dtype
         maximum = ops.max(ops.where(present, vectors, lowest), axis=1)
         return ops.where(ops.any(present, axis=1), maximum, ops.zeros_like(maximum))
-
-    def compute_output_shape(self, input_shape: Any) -> tuple:
-        vectors = input_shape[0]
-        return (vectors[0], vectors[-1])
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
