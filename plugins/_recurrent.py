@@ -51,7 +51,7 @@ def build_recurrent(
         x = keras.layers.Dropout(embedding_dropout, name="embedding_dropout")(x)
     for index in range(n_layers):
         last = index == n_layers - 1
-        layer = keras.layers.LSTM(
+        layer = blocks.lstm(
             units,
             dropout=input_dropout,
             recurrent_dropout=recurrent_dropout,

@@ -30,7 +30,7 @@ def build(
     x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
     x = keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv")(x)
     x = keras.layers.MaxPooling1D(pool_size, name="max_pool")(x)
-    x = keras.layers.LSTM(units, return_sequences=pooling != "last", name="lstm")(x)
+    x = blocks.lstm(units, return_sequences=pooling != "last", name="lstm")(x)
     if pooling != "last":
         x = blocks.pool_over_time(x, pooling, PooledIds(pool_size, name="pooled_ids")(tokens))
     x = keras.layers.Dropout(dropout, name="dropout")(x)

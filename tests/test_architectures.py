@@ -23,6 +23,21 @@ def test_builtin_defaults_keep_cudnn_eligible_lstms(name):
     assert zoo.get_spec(name).defaults.get("recurrent_dropout", 0.0) == 0.0
 
 
+@pytest.mark.parametrize("name", ["lstm", "bilstm", "stacked_bilstm", "cnn_lstm"])
+def test_lstms_stay_off_cudnn_under_jax_only(name):
+    import keras
+
+    model = zoo.build_model(name, zoo.InputSpec(50, 12), units=4)
+    lstms = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Bidirectional):
+            lstms += [layer.forward_layer, layer.backward_layer]
+        elif isinstance(layer, keras.layers.LSTM):
+            lstms.append(layer)
+    expected = False if keras.backend.backend() == "jax" else "auto"
+    assert lstms and {layer.use_cudnn for layer in lstms} == {expected}
+
+
 def test_stacked_bilstm_stacks_n_layers():
     import keras
 

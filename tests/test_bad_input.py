@@ -87,6 +87,22 @@ def unreloadable(input_spec):
     return functional_model(tokens, classifier_head(Doubler()(x), input_spec), "unreloadable")
 
 
+def compiled_differs(input_spec):
+    import keras
+    import tensorflow as tf
+
+    from zoo.blocks import functional_model
+
+    class FlipWhenCompiled(keras.layers.Layer):  # how a backend's broken inference kernel looks
+        def call(self, inputs, training=None):
+            return inputs if training or tf.executing_eagerly() else 1.0 - inputs
+
+    tokens, x = _features(input_spec)
+    confident = keras.initializers.Constant(3.0)  # outputs near 0.95, far from their flip
+    x = keras.layers.Dense(1, activation="sigmoid", bias_initializer=confident)(x)
+    return functional_model(tokens, FlipWhenCompiled()(x), "compiled_differs")
+
+
 def own_embedding(input_spec, embedding_dim=4):
     from zoo.blocks import classifier_head, functional_model
 
@@ -106,6 +122,7 @@ def zoo_register_architectures(register):
     register(ArchitectureSpec("faulty_reload", unreloadable, "forgot its custom_objects"))
     register(ArchitectureSpec("faulty_shape", wrong_shape, "three outputs for two classes"))
     register(ArchitectureSpec("faulty_nan", diverging, "its loss becomes NaN"))
+    register(ArchitectureSpec("faulty_compiled", compiled_differs, "wrong when compiled"))
 """
 
 
@@ -228,6 +245,11 @@ CATALOGUE = {
     "model with NaN loss": Case(
         ["train", "faulty_nan", "--data", "{csv}", *TOY, "--out", "run"],
         "the loss became NaN",
+        "faulty",
+    ),
+    "model wrong when compiled": Case(
+        ["train", "faulty_compiled", "--data", "{csv}", *TOY, "--out", "run"],
+        "disagrees with the model's eager forward pass",
         "faulty",
     ),
     "plugin name invalid": Case(["new-plugin", "Bad-Name"], "lowercase identifier"),

@@ -1,4 +1,4 @@
-"""The distribution ships every package of the source tree, not only what an editable install sees."""
+"""The distribution ships every package of the source tree, not only what editable installs see."""
 
 from __future__ import annotations
 

@@ -52,6 +52,21 @@ def spatial_dropout(x: Any, rate: float) -> Any:
     return keras.layers.SpatialDropout1D(rate, name="spatial_dropout")(x) if rate else x
 
 
+def lstm(units: int, **options: Any) -> Any:
+    """``keras.layers.LSTM(units, **options)``, kept off cuDNN under jax.
+
+    Keras 3.15.1 runs jax LSTMs on a GPU through cuDNN (``jax.experimental.rnn``); on an H200
+    the recurrent models trained on that path to 96 % training accuracy while every validation
+    and test output sat near 0.5. Under jax they take Keras's generic kernel, as on a CPU;
+    TensorFlow and torch keep cuDNN.
+    """
+    import keras
+
+    if keras.backend.backend() == "jax":
+        options["use_cudnn"] = False
+    return keras.layers.LSTM(units, **options)
+
+
 def pool_over_time(sequence: Any, pooling: str, tokens: Any) -> Any:
     """Max, or mean and max concatenated, over the time axis of ``(batch, time, features)``.
 
