@@ -129,6 +129,9 @@ VARIANTS.update(
             "bilstm", *DEFAULTS_02, **{**BILSTM_DROP, "spatial_dropout": 0.5}
         ),
         "bilstm-04-lr2e-3": variant("bilstm", *DEFAULTS_02, {"--lr": "0.002"}, **BILSTM_DROP),
+        "bilstm-05-val02": variant(
+            "bilstm", *DEFAULTS_02, {"--validation-split": "0.02"}, **BILSTM_DROP
+        ),
     }
 )
 
