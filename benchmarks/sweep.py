@@ -132,6 +132,9 @@ VARIANTS.update(
         "bilstm-05-val02": variant(
             "bilstm", *DEFAULTS_02, {"--validation-split": "0.02"}, **BILSTM_DROP
         ),
+        "cnn_lstm-05-embedding32": variant(
+            "cnn_lstm", *DEFAULTS_02, **CNN_LSTM_02, embedding_dim=32
+        ),
     }
 )
 

@@ -210,7 +210,7 @@ def _agreement_batch(model: Any, x: np.ndarray) -> np.ndarray:
     """Training texts shaped as inference batches are: the largest bucket of the first
     ``INFERENCE_BATCH`` texts, cut to its width, when the model takes any length."""
     sample = x[:INFERENCE_BATCH]
-    if not takes_any_length(model) or not len(sample):
+    if not takes_any_length(model):
         return sample[:AGREEMENT_ROWS]
     batch = max(plan_batches(sample, INFERENCE_BATCH), key=lambda batch: len(batch.rows))
     return sample[batch.rows][:, -batch.width :]
