@@ -51,4 +51,3 @@ def test_bucketed_accuracy_equals_one_text_at_a_time_at_its_bucket_width(tmp_pat
         correct += int((probability >= 0.5) == label)
     assert counts.max() < data.x_test.shape[1] // 2 < widths[-1]  # padding really was cut
     assert result.metrics["test_accuracy"] == pytest.approx(correct / len(data.y_test), abs=1e-9)
-
