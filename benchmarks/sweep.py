@@ -135,6 +135,7 @@ VARIANTS.update(
         "cnn_lstm-05-embedding32": variant(
             "cnn_lstm", *DEFAULTS_02, **CNN_LSTM_02, embedding_dim=32
         ),
+        "bilstm-05-embedding64": variant("bilstm", *DEFAULTS_02, **BILSTM_DROP, embedding_dim=64),
     }
 )
 

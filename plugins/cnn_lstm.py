@@ -45,7 +45,7 @@ def zoo_register_architectures(register):
             builder=build,
             description="Embedding, Conv1D, max pooling, an LSTM over the pooled features, output",
             hparams={
-                "embedding_dim": HParam(128, "width of the word embedding", 1),
+                "embedding_dim": HParam(32, "width of the word embedding (tutorial)", 1),
                 "filters": HParam(64, "convolution filters", 1),
                 "kernel_size": HParam(3, "convolution width in words", 1),
                 "pool_size": HParam(2, "max pooling window", 1),
