@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from zoo_plugins import _recurrent as r
 
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
@@ -21,7 +23,7 @@ def zoo_register_architectures(register):
             builder=build,
             description="Embedding, one bidirectional LSTM pooled over time, dropout, output",
             hparams={
-                "embedding_dim": r.EMBEDDING_DIM,
+                "embedding_dim": replace(r.EMBEDDING_DIM, default=64),
                 "units": HParam(64, "LSTM units in each direction", 1),
                 "embedding_dropout": r.EMBEDDING_DROPOUT,
                 "input_dropout": r.INPUT_DROPOUT,
