@@ -136,6 +136,7 @@ VARIANTS.update(
             "cnn_lstm", *DEFAULTS_02, **CNN_LSTM_02, embedding_dim=32
         ),
         "bilstm-05-embedding64": variant("bilstm", *DEFAULTS_02, **BILSTM_DROP, embedding_dim=64),
+        "lstm-05-embedding64": variant("lstm", *DEFAULTS_02, **LSTM_02, embedding_dim=64),
     }
 )
 
