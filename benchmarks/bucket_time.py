@@ -29,7 +29,7 @@ def timed_pass(model, x: np.ndarray, y: np.ndarray | None, growth: float, seed: 
     plan = batching.plan_batches(x, 64 if y is not None else 256, np.random.default_rng(seed))
     start = time.perf_counter()
     for batch in plan:
-        tokens = x[batch.rows][:, -batch.width :]
+        tokens = batch.cut(x)
         if y is None:
             model.predict_on_batch(tokens)
         else:

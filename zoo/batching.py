@@ -47,6 +47,10 @@ class Batch:
     rows: np.ndarray
     width: int
 
+    def cut(self, x: np.ndarray) -> np.ndarray:
+        """This batch's rows of left-padded ``x``, cut to its width (their last columns)."""
+        return x[self.rows][:, -self.width :]
+
 
 def plan_batches(
     x: np.ndarray, batch_size: int, rng: np.random.Generator | None = None

@@ -213,7 +213,7 @@ def _agreement_batch(model: Any, x: np.ndarray) -> np.ndarray:
     if not takes_any_length(model):
         return sample[:AGREEMENT_ROWS]
     batch = max(plan_batches(sample, INFERENCE_BATCH), key=lambda batch: len(batch.rows))
-    return sample[batch.rows][:, -batch.width :]
+    return batch.cut(sample)
 
 
 def takes_any_length(model: Any) -> bool:
@@ -233,7 +233,7 @@ def _bucketed(x: np.ndarray, y: np.ndarray | None, batch_size: int, seed: int | 
 
     def batches():
         for batch in plan_batches(x, batch_size, rng):
-            tokens = x[batch.rows][:, -batch.width :]
+            tokens = batch.cut(x)
             yield (tokens,) if y is None else (tokens, y[batch.rows])
 
     if keras.backend.backend() == "tensorflow":
@@ -287,7 +287,7 @@ def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float],
     accuracy = float((predict_labels(probabilities) == data.y_test).mean())
     one = data.x_test[:1]
     if takes_any_length(model):
-        one = one[:, -plan_batches(one, 1)[0].width :]
+        one = plan_batches(one, 1)[0].cut(one)
     model.predict_on_batch(one)
     latencies = []
     for _ in range(LATENCY_REPEATS):
