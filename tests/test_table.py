@@ -96,3 +96,11 @@ def test_versions_and_providers_are_not_averaged_together():
     assert [s["provider"] for s in summaries] == ["zoo-attention 0.2.0", "zoo-attention 0.1.0"]
     assert "zoo-attention 0.2.0" in render(rows).splitlines()[2]
     assert "provider" not in render(ROWS).splitlines()[0]  # only keras-zoo rows
+
+
+def test_precision_column_only_when_a_model_trained_in_another():
+    assert "precision" not in render([*ROWS, row("gru", 0.6, precision="float32")])
+    mixed = [row("cnn1d", 0.9, precision="mixed_bfloat16"), row("lstm", 0.8, precision="float32")]
+    lines = render(mixed).splitlines()
+    assert "precision" in lines[0]
+    assert "mixed_bfloat16" in lines[2] and "float32" in lines[3]

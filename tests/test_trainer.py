@@ -51,3 +51,12 @@ def test_bucketed_accuracy_equals_one_text_at_a_time_at_its_bucket_width(tmp_pat
         correct += int((probability >= 0.5) == label)
     assert counts.max() < data.x_test.shape[1] // 2 < widths[-1]  # padding really was cut
     assert result.metrics["test_accuracy"] == pytest.approx(correct / len(data.y_test), abs=1e-9)
+
+
+def test_auto_precision_trains_and_records_the_policy_of_this_device(tmp_path):
+    from zoo.backend import cpu_has_amx
+
+    expected = "mixed_bfloat16" if cpu_has_amx() else "float32"  # a CPU-only test machine
+    _, result = _train(tmp_path, precision="auto")
+    assert result.metrics["precision"] == expected
+    assert result.model.get_layer("conv").dtype_policy.name == expected

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
+from zoo.config import FLOAT32, PRECISION_AUTO
 from zoo.errors import ConfigError
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -100,6 +101,30 @@ def quiet_start_up() -> Iterator[None]:
             ]
             for line in kept:
                 print(line, file=sys.stderr)
+
+
+def dtype_policy(precision: str) -> str:
+    """The Keras dtype policy a run trains with: ``precision`` itself, unless it is ``auto``.
+
+    ``auto`` is ``mixed_bfloat16`` where bfloat16 was measured to pay: Keras computing on a CPU
+    with AMX, whose bfloat16 matrix units oneDNN uses. Elsewhere ``float32``: without AMX,
+    TensorFlow's bfloat16 convolutions ran 1.4 (AVX512-BF16) to 3 times (AVX512) slower than
+    float32, or failed (AVX2); on GPUs it has not been measured.
+    """
+    if precision != PRECISION_AUTO:
+        return precision
+    on_cpu = describe_backend()["device"].startswith("cpu")
+    return "mixed_bfloat16" if on_cpu and cpu_has_amx() else FLOAT32
+
+
+def cpu_has_amx(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether the CPU has AMX bfloat16 units, as Linux lists its flags; False where unknown."""
+    try:
+        with open(cpuinfo, encoding="utf-8") as handle:
+            flags = next((line for line in handle if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return "amx_bf16" in flags.split()
 
 
 def describe_backend() -> dict[str, str]:

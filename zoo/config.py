@@ -38,7 +38,10 @@ except ModuleNotFoundError:  # Python 3.10
 # each optimizer by its name in settings and its class in keras.optimizers
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 SCHEDULES = ("constant", "cosine")
-PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+# "auto": the fastest policy measured for the device a run trains on (zoo.backend.dtype_policy)
+PRECISION_AUTO = "auto"
+FLOAT32 = "float32"
+PRECISIONS = (PRECISION_AUTO, FLOAT32, "mixed_float16", "mixed_bfloat16")
 EMBEDDING_DIM = "embedding_dim"
 _FIELD_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
 
@@ -54,7 +57,7 @@ class TrainSettings:
     batch_size: int = 64
     seed: int = 0
     patience: int = 0  # early stopping off: the schedule ends at the last epoch
-    precision: str = "float32"
+    precision: str = FLOAT32
     embeddings: str | None = None
     embeddings_trainable: bool = True
     target_accuracy: float | None = None

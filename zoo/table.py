@@ -12,6 +12,8 @@ from typing import Any
 
 from tabulate import tabulate
 
+from zoo.config import FLOAT32
+
 FORMATS = ("table", "markdown", "csv", "json")
 CORE_PROVIDER = "keras-zoo"
 HEADERS = {
@@ -27,11 +29,12 @@ HEADERS = {
     "inference_samples_per_second": "infer samples/s",
     "latency_ms": "latency ms",
     "time_to_target_seconds": "s to target",
+    "precision": "precision",
     "backend": "backend",
     "device": "device",
     "error": "error",
 }
-_TEXT = {"model", "provider", "backend", "device", "error"}
+_TEXT = {"model", "provider", "precision", "backend", "device", "error"}
 _PERCENT = {"test_accuracy", "best_val_accuracy"}
 
 
@@ -52,6 +55,7 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "provider": provider,
             "backend": backend,
             "device": members[-1].get("device", ""),
+            "precision": members[-1].get("precision") or "",
             "runs": len(ok),
             "error": errors[-1] if errors else "",
         }
@@ -102,9 +106,12 @@ def render(rows: Iterable[dict[str, Any]], fmt: str = "table") -> str:
 
 
 def _shown(key: str, summaries: list[dict[str, Any]]) -> bool:
-    """The error column only when a run failed; the provider only when one is not keras-zoo."""
+    """The error column only when a run failed; the provider only when one is not keras-zoo;
+    the precision only when one is not float32."""
     if key == "error":
         return any(s["error"] for s in summaries)
+    if key == "precision":
+        return any(s["precision"] not in ("", FLOAT32) for s in summaries)
     if key == "provider":
         return any(s["provider"].split(" ")[0] not in ("", CORE_PROVIDER) for s in summaries)
     return True

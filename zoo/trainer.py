@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from zoo.adapt import adapt_layers
-from zoo.backend import import_keras, seed_everything
+from zoo.backend import dtype_policy, import_keras, seed_everything
 from zoo.batching import plan_batches
 from zoo.config import OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
@@ -76,7 +76,8 @@ def train_model(
 
     seed_everything(settings.seed)
     previous_policy = keras.mixed_precision.global_policy().name
-    keras.mixed_precision.set_global_policy(settings.precision)
+    policy = dtype_policy(settings.precision)
+    keras.mixed_precision.set_global_policy(policy)
     try:
         input_spec = input_spec_for(data, settings, embedding_matrix)
         model = _build(spec, input_spec, hparams)
@@ -124,6 +125,7 @@ def train_model(
         inference, probabilities = measure_inference(model, data)
         metrics = {
             "params": int(model.count_params()),
+            "precision": policy,  # what "auto" became on this device
             **clock.summary(len(data.x_train), settings.batch_size),
             **inference,
         }
