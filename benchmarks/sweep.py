@@ -140,6 +140,15 @@ VARIANTS.update(
     }
 )
 
+# bfloat16 where the CPU computes it natively (AMX on the 2-core machine kind, 2026-11-30).
+CNN1D_03 = {**WIDE_CNN, "filters": 512}
+BFLOAT16 = {"--precision": "mixed_bfloat16"}
+VARIANTS.update(
+    {
+        "cnn1d-06-bfloat16": variant("cnn1d", *DEFAULTS_02, BFLOAT16, **CNN1D_03),
+    }
+)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

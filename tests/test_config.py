@@ -20,7 +20,8 @@ def test_recipes_reproduce_the_seed_settings():
     assert course.hparams_for(get_spec("lstm"))["units"] == 200
     assert course.hparams_for(get_spec("stacked_bilstm"))["n_layers"] == 2
     for recipe in (tutorial, course):  # the seeds pad to the full length and use the last state
-        assert recipe.train_settings("cnn1d").bucketing is False
+        cnn1d = recipe.train_settings("cnn1d", get_spec("cnn1d").train_defaults)
+        assert (cnn1d.bucketing, cnn1d.precision) == (False, "float32")
         assert recipe.train_settings("lstm").schedule == "constant"
         assert recipe.data_settings().validation_split == 0.2
         assert recipe.hparams_for(get_spec("cnn1d"))["spatial_dropout"] == 0.0
