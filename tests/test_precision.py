@@ -25,15 +25,18 @@ def test_unknown_cpu_counts_as_without_amx(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("device", "amx", "expected"),
+    ("backend", "device", "amx", "expected"),
     [
-        ("cpu (x86_64, 2 cores)", True, "mixed_bfloat16"),
-        ("cpu (x86_64, 2 cores)", False, "float32"),
-        ("NVIDIA H200", True, "float32"),  # not measured on GPUs
+        ("tensorflow", "cpu (x86_64, 2 cores)", True, "mixed_bfloat16"),
+        ("torch", "cpu (x86_64, 2 cores)", True, "mixed_bfloat16"),
+        ("tensorflow", "cpu (x86_64, 2 cores)", False, "float32"),
+        ("jax", "cpu (x86_64, 2 cores)", True, "float32"),  # XLA: slower in bfloat16
+        ("torch", "NVIDIA H200", True, "float32"),  # not measured on GPUs
     ],
 )
-def test_auto_is_bfloat16_only_on_a_cpu_with_amx(monkeypatch, device, amx, expected):
-    monkeypatch.setattr(zoo.backend, "describe_backend", lambda: {"device": device})
+def test_auto_is_bfloat16_only_on_a_cpu_with_amx(monkeypatch, backend, device, amx, expected):
+    environment = {"backend": backend, "device": device}
+    monkeypatch.setattr(zoo.backend, "describe_backend", lambda: environment)
     monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: amx)
     assert dtype_policy("auto") == expected
 
@@ -83,6 +86,8 @@ def test_a_loaded_run_computes_as_auto_gives_on_this_device(
 ):
     from zoo.runs import Run
 
+    environment = {"backend": "tensorflow", "device": "cpu (x86_64, 2 cores)"}
+    monkeypatch.setattr(zoo.backend, "describe_backend", lambda: environment)
     monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: amx)
     config = {"architecture": "cnn1d", "train": {"precision": precision}}
     model = Run(bfloat16_model_file, None, config).load_model()

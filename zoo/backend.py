@@ -18,6 +18,7 @@ from zoo.config import FLOAT32, PRECISION_AUTO
 from zoo.errors import ConfigError
 
 BACKENDS = ("tensorflow", "jax", "torch")
+AMX_BACKENDS = ("tensorflow", "torch")  # their CPU kernels (oneDNN) compute bfloat16 on AMX
 # What native framework code writes to stderr while it loads: TensorFlow's absl/glog lines
 # ("I0000 00:00:… port.cc:153] oneDNN …"), absl's pre-init warning and its continuation lines.
 START_UP_NOISE = re.compile(
@@ -106,15 +107,18 @@ def quiet_start_up() -> Iterator[None]:
 def dtype_policy(precision: str) -> str:
     """The Keras dtype policy a run trains with: ``precision`` itself, unless it is ``auto``.
 
-    ``auto`` is ``mixed_bfloat16`` where bfloat16 was measured to pay: Keras computing on a CPU
-    with AMX, whose bfloat16 matrix units oneDNN uses. Elsewhere ``float32``: without AMX,
-    TensorFlow's bfloat16 convolutions ran 1.4 (AVX512-BF16) to 3 times (AVX512) slower than
-    float32, or failed (AVX2); on GPUs it has not been measured.
+    ``auto`` is ``mixed_bfloat16`` where bfloat16 was measured to pay: TensorFlow or torch
+    computing on a CPU with AMX, whose bfloat16 matrix units oneDNN uses. Elsewhere ``float32``:
+    jax (XLA) ran bfloat16 1.2 times slower on the same CPU; without AMX, TensorFlow's bfloat16
+    convolutions ran 1.4 (AVX512-BF16) to 3 times (AVX512) slower, or failed (AVX2); on GPUs it
+    has not been measured.
     """
     if precision != PRECISION_AUTO:
         return precision
-    on_cpu = describe_backend()["device"].startswith("cpu")
-    return "mixed_bfloat16" if on_cpu and cpu_has_amx() else FLOAT32
+    environment = describe_backend()
+    on_cpu = environment["device"].startswith("cpu")
+    amx = on_cpu and environment["backend"] in AMX_BACKENDS and cpu_has_amx()
+    return "mixed_bfloat16" if amx else FLOAT32
 
 
 def cpu_has_amx(cpuinfo: str = "/proc/cpuinfo") -> bool:

@@ -92,9 +92,9 @@ class Run:
     def load_model(self) -> Any:
         """The trained model, loaded in Keras safe mode (this imports Keras).
 
-        A run trained at precision ``auto`` computes in what ``auto`` gives on this device: a
-        model trained in bfloat16 on a CPU with AMX computes in float32 on a device without
-        (bfloat16 convolutions fail on AVX2 CPUs and are 3 times slower on AVX512 ones).
+        A run trained at precision ``auto`` computes in what ``auto`` gives here: a model trained
+        in bfloat16 on a CPU with AMX computes in float32 where ``auto`` means float32 (bfloat16
+        convolutions fail on AVX2 CPUs and are 3 times slower on AVX512 ones).
         """
         try:
             model = load_keras_model(self.model_file, self.config.get("architecture"))
