@@ -14,9 +14,18 @@ ICE_LAKE = "flags\t\t: fpu avx2 avx512f avx512_vnni\n"
 
 
 @pytest.mark.parametrize(("cpuinfo", "expected"), [(SAPPHIRE_RAPIDS, True), (ICE_LAKE, False)])
-def test_amx_is_read_from_the_cpu_flags(tmp_path, cpuinfo, expected):
+def test_amx_is_read_from_the_cpu_flags(tmp_path, monkeypatch, cpuinfo, expected):
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
     path = tmp_path / "cpuinfo"
     path.write_text("processor\t: 0\n" + cpuinfo)
+    assert cpu_has_amx(str(path)) is expected
+
+
+@pytest.mark.parametrize(("cap", "expected"), [("AVX2", False), ("avx512_core_amx", True)])
+def test_a_onednn_cap_below_amx_counts_as_without_it(tmp_path, monkeypatch, cap, expected):
+    path = tmp_path / "cpuinfo"
+    path.write_text(SAPPHIRE_RAPIDS)
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", cap)
     assert cpu_has_amx(str(path)) is expected
 
 

@@ -122,7 +122,11 @@ def dtype_policy(precision: str) -> str:
 
 
 def cpu_has_amx(cpuinfo: str = "/proc/cpuinfo") -> bool:
-    """Whether the CPU has AMX bfloat16 units, as Linux lists its flags; False where unknown."""
+    """Whether the CPU has AMX bfloat16 units, as Linux lists its flags, and oneDNN may use
+    them (``ONEDNN_MAX_CPU_ISA`` can cap it below AMX); False where unknown."""
+    cap = os.environ.get("ONEDNN_MAX_CPU_ISA", "ALL").upper()
+    if cap not in ("ALL", "DEFAULT") and "AMX" not in cap:
+        return False
     try:
         with open(cpuinfo, encoding="utf-8") as handle:
             flags = next((line for line in handle if line.startswith("flags")), "")
