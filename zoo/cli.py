@@ -318,7 +318,15 @@ def experiment_options(func: Callable) -> Callable:
             type=int,
             help=_default("Early stopping patience on val accuracy; 0 = off.", "patience"),
         ),
-        _single("--precision", type=click.Choice(PRECISIONS), help=_default("", "precision")),
+        _single(
+            "--precision",
+            type=click.Choice(PRECISIONS),
+            help=_default(
+                "Compute precision; auto: mixed_bfloat16 where TensorFlow or torch computes on "
+                "a CPU with AMX, else float32 (some architectures recommend auto: zoo info).",
+                "precision",
+            ),
+        ),
         click.option(
             "--bucketing/--no-bucketing",
             default=None,
