@@ -63,3 +63,21 @@ def test_auto_precision_trains_and_records_the_policy_of_this_device(tmp_path):
     _, result = _train(tmp_path, precision="auto")
     assert result.metrics["precision"] == expected
     assert result.model.get_layer("conv").dtype_policy.name == expected
+
+
+def test_a_failure_in_reduced_precision_says_which_precision_and_what_to_use(tmp_path, monkeypatch):
+    import zoo.trainer
+    from zoo.errors import TrainingError
+
+    def fail(*args):
+        raise RuntimeError("could not create a primitive descriptor")
+
+    monkeypatch.setattr(zoo.trainer, "_check_probabilities", fail)
+    with pytest.raises(
+        TrainingError,
+        match=r"'cnn1d' failed computing in mixed_bfloat16 \("
+        r"RuntimeError: could not.*--precision float32",
+    ):
+        _train(tmp_path, precision="mixed_bfloat16")
+    with pytest.raises(RuntimeError, match="primitive descriptor"):  # float32: not ours to say
+        _train(tmp_path, precision="float32")

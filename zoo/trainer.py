@@ -15,7 +15,7 @@ import numpy as np
 from zoo.adapt import adapt_layers
 from zoo.backend import dtype_policy, import_keras, seed_everything
 from zoo.batching import plan_batches
-from zoo.config import OPTIMIZERS, TrainSettings
+from zoo.config import FLOAT32, OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
 from zoo.predictions import improbable_values, predict_labels
@@ -131,6 +131,15 @@ def train_model(
         }
         history = {k: [float(v) for v in vs] for k, vs in history.items()}
         return TrainResult(model, history, metrics, probabilities)
+    except ZooError:
+        raise
+    except Exception as exc:
+        if policy == FLOAT32:
+            raise
+        raise TrainingError(  # e.g. oneDNN without bfloat16 convolutions on an AVX2 CPU
+            f"'{spec.name}' failed computing in {policy} ({one_line(exc)}); this device may "
+            "not support it: run it with --precision float32 (or auto)"
+        ) from exc
     finally:
         keras.mixed_precision.set_global_policy(previous_policy)
 
