@@ -20,6 +20,7 @@ POOLING = HParam(
     choices=POOLINGS,
 )
 SPATIAL_DROPOUT = HParam(0.3, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99)
+WORD_DROPOUT = HParam(0.0, "share of words whose whole embedding is dropped", 0.0, 0.99)
 
 
 def build_recurrent(
@@ -36,6 +37,7 @@ def build_recurrent(
     dropout: float,
     pooling: str,
     spatial_dropout: float,
+    word_dropout: float,
 ) -> Any:
     """Embedding → ``n_layers`` LSTMs → last state or pooling over time → dropout → head.
 
@@ -47,6 +49,7 @@ def build_recurrent(
 
     tokens = blocks.token_input(input_spec, any_length=True)
     x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
+    x = blocks.word_dropout(x, word_dropout)
     if embedding_dropout:
         x = keras.layers.Dropout(embedding_dropout, name="embedding_dropout")(x)
     for index in range(n_layers):

@@ -19,6 +19,7 @@ def build(
     dropout: float,
     pooling: str,
     spatial_dropout: float,
+    word_dropout: float,
 ):
     """Build the convolution-then-LSTM classifier."""
     import keras
@@ -28,6 +29,7 @@ def build(
 
     tokens = blocks.token_input(input_spec, any_length=True)
     x = blocks.spatial_dropout(blocks.embed(tokens, input_spec, embedding_dim), spatial_dropout)
+    x = blocks.word_dropout(x, word_dropout)
     x = keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv")(x)
     x = keras.layers.MaxPooling1D(pool_size, name="max_pool")(x)
     x = blocks.lstm(units, return_sequences=pooling != "last", name="lstm")(x)
@@ -53,6 +55,7 @@ def zoo_register_architectures(register):
                 "dropout": HParam(0.2, "dropout after the LSTM", 0.0, 0.99),
                 "pooling": r.POOLING,
                 "spatial_dropout": r.SPATIAL_DROPOUT,
+                "word_dropout": r.WORD_DROPOUT,
             },
             reference="tutorial seed (CNN-LSTM on IMDB)",
             custom_objects=custom_layers,

@@ -29,6 +29,7 @@ def zoo_register_architectures(register):
                 "dropout": r.DROPOUT,
                 "pooling": r.POOLING,
                 "spatial_dropout": r.SPATIAL_DROPOUT,
+                "word_dropout": r.WORD_DROPOUT,
             },
             reference="Hochreiter & Schmidhuber 1997; course notebook and tutorial seeds",
             custom_objects=custom_layers,

@@ -32,6 +32,7 @@ def zoo_register_architectures(register):
                 "dropout": r.DROPOUT,
                 "pooling": r.POOLING,
                 "spatial_dropout": r.SPATIAL_DROPOUT,
+                "word_dropout": r.WORD_DROPOUT,
             },
             reference="Graves et al. 2013; course notebook seed",
             custom_objects=custom_layers,

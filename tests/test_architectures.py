@@ -63,3 +63,19 @@ def test_seed_options_are_hyperparameters():
 def test_build_model_checks_hyperparameters():
     with pytest.raises(zoo.HyperparameterError, match="'units' must be int"):
         zoo.build_model("lstm", zoo.InputSpec(50, 12), units="wide")
+
+
+@pytest.mark.parametrize("name", ["lstm", "bilstm", "stacked_bilstm", "cnn_lstm"])
+def test_word_dropout_drops_whole_words_in_training_only(name):
+    import numpy as np
+
+    model = zoo.build_model(name, zoo.InputSpec(50, 12), units=4, word_dropout=0.5)
+    layer = model.get_layer("word_dropout")
+    embedded = np.ones((8, 12, 6), "float32")
+    dropped = np.asarray(layer(embedded, training=True))
+    kept = dropped.any(axis=-1)  # positions with any channel left
+    assert 0 < kept.sum() < kept.size
+    np.testing.assert_array_equal(dropped[kept], 2.0)  # a kept word keeps all its channels
+    np.testing.assert_array_equal(np.asarray(layer(embedded, training=False)), embedded)
+    without = zoo.build_model(name, zoo.InputSpec(50, 12), units=4, word_dropout=0.0)
+    assert "word_dropout" not in {layer.name for layer in without.layers}  # 0: no layer at all

@@ -52,6 +52,15 @@ def spatial_dropout(x: Any, rate: float) -> Any:
     return keras.layers.SpatialDropout1D(rate, name="spatial_dropout")(x) if rate else x
 
 
+def word_dropout(x: Any, rate: float) -> Any:
+    """Drop whole words: zero every channel of a share of positions (Gal & Ghahramani 2016)."""
+    import keras
+
+    if not rate:
+        return x
+    return keras.layers.Dropout(rate, noise_shape=(None, None, 1), name="word_dropout")(x)
+
+
 def lstm(units: int, **options: Any) -> Any:
     """``keras.layers.LSTM(units, **options)``, kept off cuDNN under jax.
 
