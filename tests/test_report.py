@@ -124,3 +124,26 @@ def test_report_errors_are_one_line(tmp_path):
         f"zoo: error: results file {tmp_path / 'nothing.csv'} does not exist; "
         "name one made by zoo bench"
     ]
+
+
+def test_runs_of_two_settings_with_the_same_seed_are_reported_apart(tmp_path):
+    from zoo.report import group_runs, write_report
+    from zoo.runlog import RunLog, write_log
+
+    results = tmp_path / "results.csv"
+    labels = np.array([0, 1] * 50)
+    entries = []
+    for config, units, right in (("aaa", 64, 60), ("bbb", 128, 100)):
+        row = {
+            "model": "bilstm", "provider": "keras-zoo 0.2.0", "backend": "tensorflow",
+            "config_hash": config, "seed": 0, "status": "ok", "test_accuracy": right / 100,
+            "train_seconds": 1.0, "params": 10, "hparams": f'{{"units": {units}}}',
+        }  # fmt: skip
+        probabilities = np.where(np.arange(100) < right, labels, 1 - labels).astype("float32")
+        write_log(results, row, RunLog(probabilities[:, None], labels, {"accuracy": [0.5]}))
+        entries.append((results, row))
+    groups = group_runs(entries)
+    assert [group.label for group in groups] == ["bilstm [units=128]", "bilstm [units=64]"]
+    low, high = groups[1].interval()
+    assert low <= groups[1].mean_accuracy == 0.6 <= high  # its own seed 0, not the other's
+    assert (write_report(entries, tmp_path / "report")).is_file()

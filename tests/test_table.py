@@ -104,3 +104,48 @@ def test_precision_column_only_when_a_model_trained_in_another():
     lines = render(mixed).splitlines()
     assert "precision" in lines[0]
     assert "mixed_bfloat16" in lines[2] and "float32" in lines[3]
+
+
+def configured(accuracy, seed, config, hparams, **extra):
+    return row("bilstm", accuracy, seed, config_hash=config, hparams=hparams, **extra)
+
+
+def test_runs_of_different_settings_are_lines_of_their_own_named_by_what_differs():
+    rows = [
+        configured(0.88, 0, "aaa", '{"units": 64}', epochs=3),
+        configured(0.86, 1, "aaa", '{"units": 64}', epochs=3),
+        configured(0.90, 0, "bbb", '{"units": 128}', epochs=3),
+        configured(0.80, 0, "ccc", '{"units": 64}', epochs=4),
+    ]
+    summaries = {s["settings"]: s for s in summarize(rows)}
+    assert set(summaries) == {"", "units=128", "epochs=4"}  # the usual settings need no label
+    assert summaries[""]["runs"] == 2 and summaries[""]["test_accuracy"] == pytest.approx(0.87)
+    assert summaries["units=128"]["test_accuracy"] == pytest.approx(0.90)
+    table = render(rows)
+    assert table.splitlines()[0].split()[:2] == ["model", "settings"]
+    assert "units=128" in table and "epochs=4" in table
+    assert "settings" not in render(rows[:2]).splitlines()[0]  # one configuration: no column
+
+
+def test_two_settings_each_name_their_values_and_unseen_differences_name_the_run_key():
+    pair = [
+        configured(0.88, 0, "aaa", '{"units": 64}'),
+        configured(0.90, 0, "bbb", '{"units": 128}'),
+    ]
+    assert {s["settings"] for s in summarize(pair)} == {"units=64", "units=128"}
+    same_columns = [  # e.g. another learning-rate schedule, which no column records
+        configured(0.88, 0, "aaa", '{"units": 64}'),
+        configured(0.90, 0, "bbb", '{"units": 64}'),
+    ]
+    assert {s["settings"] for s in summarize(same_columns)} == {"run key aaa", "run key bbb"}
+
+
+def test_a_path_setting_shows_its_file_name():
+    rows = [
+        configured(0.88, 0, "aaa", "{}", embeddings="/data/glove.6B.50d.txt.gz"),
+        configured(0.90, 0, "bbb", "{}"),
+    ]
+    assert {s["settings"] for s in summarize(rows)} == {
+        "embeddings=glove.6B.50d.txt.gz",
+        "embeddings=-",
+    }

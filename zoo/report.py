@@ -73,11 +73,11 @@ class ModelRuns:
 
 def group_runs(entries: Iterable[tuple[Path, dict[str, Any]]]) -> list[ModelRuns]:
     """Finished rows grouped as the comparison table groups them, best mean accuracy first."""
-    members: dict[tuple[str, str, str], list[tuple[Path, dict[str, Any]]]] = {}
+    members: dict[tuple[str, str, str, str], list[tuple[Path, dict[str, Any]]]] = {}
     for path, row in entries:
         if row.get("status") == "ok":
             members.setdefault(group_key(row), []).append((path, row))
-    several_backends = len({backend for _, _, backend in members}) > 1
+    several_backends = len({key[2] for key in members}) > 1
     groups = []
     for summary in summarize(row for group in members.values() for _, row in group):
         label = summary["model"]
@@ -86,6 +86,8 @@ def group_runs(entries: Iterable[tuple[Path, dict[str, Any]]]) -> list[ModelRuns
             label += f" ({provider})"
         if several_backends:
             label += f" [{summary['backend']}]"
+        if summary["settings"]:
+            label += f" [{summary['settings']}]"
         group = members[group_key(summary)]
         rows = [row for _, row in group]
         groups.append(ModelRuns(label, summary, rows, [read_log(p, row) for p, row in group]))
@@ -233,11 +235,10 @@ def _seed_spread(pyplot: Any, groups: list[ModelRuns]) -> bytes:
         interval = group.interval()
         if interval is not None:
             low, high = (100 * v for v in interval)
-            middle = 100 * group.mean_accuracy
             axis.errorbar(
                 x + 0.3,
-                middle,
-                yerr=[[middle - low], [high - middle]],
+                (low + high) / 2,
+                yerr=(high - low) / 2,
                 fmt="_",
                 color="black",
                 capsize=4,

@@ -1,4 +1,4 @@
-"""The comparison table: one line per model, provider and backend, seeds averaged, best first."""
+"""The comparison table: one line per model, provider, backend and settings, seeds averaged."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import math
 import statistics
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import Any
 
 from tabulate import tabulate
@@ -18,6 +19,7 @@ FORMATS = ("table", "markdown", "csv", "json")
 CORE_PROVIDER = "keras-zoo"
 HEADERS = {
     "model": "model",
+    "settings": "settings",
     "provider": "provider",
     "params": "params",
     "test_accuracy": "test acc %",
@@ -34,43 +36,124 @@ HEADERS = {
     "device": "device",
     "error": "error",
 }
-_TEXT = {"model", "provider", "precision", "backend", "device", "error"}
+_TEXT = {"model", "settings", "provider", "precision", "backend", "device", "error"}
+# the columns that tell one configuration of a model from another, besides its hyperparameters
+SETTING_COLUMNS = (
+    "dataset",
+    "data_fingerprint",
+    "train_size",
+    "val_size",
+    "test_size",
+    "max_tokens",
+    "sequence_length",
+    "batch_size",
+    "epochs",
+    "optimizer",
+    "learning_rate",
+    "precision",
+    "embeddings",
+)
 _PERCENT = {"test_accuracy", "best_val_accuracy"}
 
 
 def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One summary per (model, provider, backend): means over the finished seeds, best first.
+    """One summary per model, provider, backend and configuration: means over the finished seeds,
+    best first.
 
     ``test_accuracy_std`` is the sample standard deviation (n - 1) over seeds, 0 for one seed.
+    ``settings`` says what sets a configuration apart where a model ran under several (e.g.
+    ``units=128``), else is empty: runs of different settings are never averaged together.
     """
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(group_key(row), []).append(row)
+    settings = settings_labels(groups)
     summaries = []
-    for (model, provider, backend), members in groups.items():
+    for key, members in groups.items():
+        model, provider, backend, config = key
         ok = [row for row in members if row.get("status") == "ok"]
         errors = [row["error"] for row in members if row.get("status") != "ok"]
         summary: dict[str, Any] = {
             "model": model,
+            "settings": settings.get(key, ""),
             "provider": provider,
             "backend": backend,
+            "config_hash": config,
             "device": members[-1].get("device", ""),
             "precision": members[-1].get("precision") or "",
             "runs": len(ok),
             "error": errors[-1] if errors else "",
         }
-        for key in HEADERS.keys() - _TEXT:
-            values = [row[key] for row in ok if _number(row.get(key))]
-            summary[key] = statistics.fmean(values) if values else None
+        for name in HEADERS.keys() - _TEXT:
+            values = [row[name] for row in ok if _number(row.get(name))]
+            summary[name] = statistics.fmean(values) if values else None
         accuracies = [row["test_accuracy"] for row in ok if _number(row.get("test_accuracy"))]
         summary["test_accuracy_std"] = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
         summaries.append(summary)
     return sorted(summaries, key=lambda s: -(s["test_accuracy"] or -1.0))
 
 
-def group_key(row: dict[str, Any]) -> tuple[str, str, str]:
-    """What a row is compared as: its model, provider and backend (seeds are averaged)."""
-    return (row["model"], row.get("provider") or "", row.get("backend") or "")
+def group_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    """What a row is compared as: its model, provider, backend and configuration (the run key,
+    which holds every setting but the seed); seeds are averaged."""
+    return (
+        row["model"],
+        row.get("provider") or "",
+        row.get("backend") or "",
+        row.get("config_hash") or "",
+    )
+
+
+def settings_labels(
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]],
+) -> dict[tuple[str, str, str, str], str]:
+    """For a model recorded under several configurations, what sets each one apart.
+
+    A label lists the settings (result columns, the provider's version and hyperparameters) in
+    which a configuration differs from what most of the model's configurations share, e.g.
+    ``epochs=4, units=128``; the configuration that shares them all gets an empty label. Where
+    that does not tell two configurations apart, their labels end with the run key.
+    """
+    by_model: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+    for key in groups:
+        by_model.setdefault((key[0], key[2]), []).append(key)
+    labels = {}
+    for keys in by_model.values():
+        if len(keys) < 2:
+            continue
+        settings = {key: _settings(groups[key][-1]) for key in keys}
+        names = sorted({name for values in settings.values() for name in values})
+        chosen = {key: [] for key in keys}
+        for name in names:
+            values = [_setting(settings[key].get(name)) for key in keys]
+            counts = {value: values.count(value) for value in values}
+            top = max(counts.values())
+            usual = [value for value, count in counts.items() if count == top]
+            for key, value in zip(keys, values, strict=True):
+                if len(counts) > 1 and (value not in usual or len(usual) > 1):
+                    chosen[key].append(f"{name}={value}")
+        text = {key: ", ".join(parts) for key, parts in chosen.items()}
+        repeated = [label for label in text.values() if list(text.values()).count(label) > 1]
+        for key, label in text.items():
+            run_key = f"run key {key[3]}" if label in repeated else ""
+            labels[key] = ", ".join(filter(None, (label, run_key)))
+    return labels
+
+
+def _settings(row: dict[str, Any]) -> dict[str, Any]:
+    hparams = row.get("hparams") or {}
+    if isinstance(hparams, str):
+        hparams = json.loads(hparams)
+    columns = {name: row.get(name) for name in SETTING_COLUMNS}
+    return {"provider": row.get("provider") or "", **columns, **hparams}
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and "/" in value:  # a path: its file name
+        return PurePath(value).name
+    return "-" if value is None else str(value)
 
 
 def _number(value: Any) -> bool:
@@ -107,9 +190,10 @@ def render(rows: Iterable[dict[str, Any]], fmt: str = "table") -> str:
 
 def _shown(key: str, summaries: list[dict[str, Any]]) -> bool:
     """The error column only when a run failed; the provider only when one is not keras-zoo;
-    the precision only when one is not float32."""
-    if key == "error":
-        return any(s["error"] for s in summaries)
+    the precision only when one is not float32; the settings only when a model ran under
+    several."""
+    if key in ("error", "settings"):
+        return any(s[key] for s in summaries)
     if key == "precision":
         return any(s["precision"] not in ("", FLOAT32) for s in summaries)
     if key == "provider":
