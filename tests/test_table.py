@@ -149,3 +149,14 @@ def test_a_path_setting_shows_its_file_name():
         "embeddings=glove.6B.50d.txt.gz",
         "embeddings=-",
     }
+
+
+def test_a_hyperparameter_older_runs_did_not_have_is_not_a_difference():
+    rows = [
+        configured(0.88, 0, "aaa", '{"units": 64}'),  # recorded before word_dropout existed
+        configured(0.89, 0, "bbb", '{"units": 64, "word_dropout": 0.0}'),
+        configured(0.90, 0, "ccc", '{"units": 64, "word_dropout": 0.1}'),
+        configured(0.87, 0, "ddd", '{"units": 64, "word_dropout": 0.0}'),
+    ]
+    labels = sorted(s["settings"] for s in summarize(rows))
+    assert labels == ["run key aaa", "run key bbb", "run key ddd", "word_dropout=0.1"]

@@ -110,7 +110,8 @@ def settings_labels(
     """For a model recorded under several configurations, what sets each one apart.
 
     A label lists the settings (result columns, the provider's version and hyperparameters) in
-    which a configuration differs from what most of the model's configurations share, e.g.
+    which a configuration differs from what most of the model's configurations that have the
+    setting share, e.g.
     ``epochs=4, units=128``; the configuration that shares them all gets an empty label. Where
     that does not tell two configurations apart, their labels end with the run key.
     """
@@ -124,12 +125,13 @@ def settings_labels(
         settings = {key: _settings(groups[key][-1]) for key in keys}
         names = sorted({name for values in settings.values() for name in values})
         chosen = {key: [] for key in keys}
-        for name in names:
-            values = [_setting(settings[key].get(name)) for key in keys]
+        for name in names:  # a hyperparameter a run predates is not compared
+            present = [key for key in keys if name in settings[key]]
+            values = [_setting(settings[key][name]) for key in present]
             counts = {value: values.count(value) for value in values}
             top = max(counts.values())
             usual = [value for value, count in counts.items() if count == top]
-            for key, value in zip(keys, values, strict=True):
+            for key, value in zip(present, values, strict=True):
                 if len(counts) > 1 and (value not in usual or len(usual) > 1):
                     chosen[key].append(f"{name}={value}")
         text = {key: ", ".join(parts) for key, parts in chosen.items()}
