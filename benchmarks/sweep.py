@@ -150,8 +150,33 @@ VARIANTS.update(
 )
 
 
+# Recurrent probes of 2026-11-30's last session: what the val-test gap (90-91 against 88.5 %) needs.
+BILSTM_05 = {**BILSTM_DROP, "embedding_dim": 64}
+VARIANTS.update(
+    {
+        "bilstm-07-vocab10k": variant(
+            "bilstm", *DEFAULTS_02, {"--max-tokens": "10000"}, **BILSTM_05
+        ),
+        "bilstm-07-worddrop01": variant("bilstm", *DEFAULTS_02, **BILSTM_05, word_dropout=0.1),
+        "bilstm-07-worddrop02": variant("bilstm", *DEFAULTS_02, **BILSTM_05, word_dropout=0.2),
+        "bilstm-07-base": variant("bilstm", *DEFAULTS_02, **BILSTM_05),
+        "bilstm-07-epochs4": variant("bilstm", *DEFAULTS_02, {"--epochs": "4"}, **BILSTM_05),
+        "bilstm-07-maxpool": variant("bilstm", *DEFAULTS_02, **{**BILSTM_05, "pooling": "max"}),
+        "bilstm-07-glove50": variant(
+            "bilstm",
+            *DEFAULTS_02,
+            {"--embeddings": "../shared/data/glove.6B.50d.imdb_vocab.txt.gz"},
+            **{**BILSTM_05, "embedding_dim": 50},
+        ),
+        "bilstm-07-vocab60k": variant(
+            "bilstm", *DEFAULTS_02, {"--max-tokens": "60000"}, **BILSTM_05
+        ),
+    }
+)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("variants", nargs="+", help="variant names, or LIST")
     parser.add_argument("--data", default="../shared/data/imdb_reviews.csv.gz")
     parser.add_argument("--results", type=Path, default=RESULTS / "sweep.csv")
