@@ -160,3 +160,11 @@ def test_a_hyperparameter_older_runs_did_not_have_is_not_a_difference():
     ]
     labels = sorted(s["settings"] for s in summarize(rows))
     assert labels == ["run key aaa", "run key bbb", "run key ddd", "word_dropout=0.1"]
+
+
+def test_a_damaged_hyperparameter_cell_compares_the_columns_only():
+    rows = [
+        configured(0.88, 0, "aaa", "{not json", epochs=3),
+        configured(0.9, 0, "bbb", "[]", epochs=4),
+    ]
+    assert {s["settings"] for s in summarize(rows)} == {"epochs=3", "epochs=4"}

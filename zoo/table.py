@@ -111,9 +111,9 @@ def settings_labels(
 
     A label lists the settings (result columns, the provider's version and hyperparameters) in
     which a configuration differs from what most of the model's configurations that have the
-    setting share, e.g.
-    ``epochs=4, units=128``; the configuration that shares them all gets an empty label. Where
-    that does not tell two configurations apart, their labels end with the run key.
+    setting share, e.g. ``epochs=4, units=128``; the configuration that shares them all gets an
+    empty label. Where that does not tell two configurations apart, their labels end with the
+    run key.
     """
     by_model: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
     for key in groups:
@@ -124,7 +124,7 @@ def settings_labels(
             continue
         settings = {key: _settings(groups[key][-1]) for key in keys}
         names = sorted({name for values in settings.values() for name in values})
-        chosen = {key: [] for key in keys}
+        chosen: dict[tuple[str, str, str, str], list[str]] = {key: [] for key in keys}
         for name in names:  # a hyperparameter a run predates is not compared
             present = [key for key in keys if name in settings[key]]
             values = [_setting(settings[key][name]) for key in present]
@@ -145,8 +145,13 @@ def settings_labels(
 def _settings(row: dict[str, Any]) -> dict[str, Any]:
     hparams = row.get("hparams") or {}
     if isinstance(hparams, str):
-        hparams = json.loads(hparams)
+        try:
+            hparams = json.loads(hparams)
+        except ValueError:  # a hand-edited cell: compare the columns only
+            hparams = None
     columns = {name: row.get(name) for name in SETTING_COLUMNS}
+    if not isinstance(hparams, dict):
+        hparams = {}
     return {"provider": row.get("provider") or "", **columns, **hparams}
 
 
