@@ -168,6 +168,10 @@ VARIANTS.update(
             {"--embeddings": "../shared/data/glove.6B.50d.imdb_vocab.txt.gz"},
             **{**BILSTM_05, "embedding_dim": 50},
         ),
+        "lstm-07-worddrop01": variant("lstm", *DEFAULTS_02, **LSTM_02, word_dropout=0.1),
+        "cnn_lstm-07-worddrop01": variant(
+            "cnn_lstm", *DEFAULTS_02, **CNN_LSTM_02, embedding_dim=32, word_dropout=0.1
+        ),
         "bilstm-07-vocab60k": variant(
             "bilstm", *DEFAULTS_02, {"--max-tokens": "60000"}, **BILSTM_05
         ),
