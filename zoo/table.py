@@ -7,6 +7,7 @@ import io
 import json
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
@@ -128,31 +129,32 @@ def settings_labels(
         for name in names:  # a hyperparameter a run predates is not compared
             present = [key for key in keys if name in settings[key]]
             values = [_setting(settings[key][name]) for key in present]
-            counts = {value: values.count(value) for value in values}
+            counts = Counter(values)
             top = max(counts.values())
             usual = [value for value, count in counts.items() if count == top]
             for key, value in zip(present, values, strict=True):
                 if len(counts) > 1 and (value not in usual or len(usual) > 1):
                     chosen[key].append(f"{name}={value}")
         text = {key: ", ".join(parts) for key, parts in chosen.items()}
-        repeated = [label for label in text.values() if list(text.values()).count(label) > 1]
+        uses = Counter(text.values())
         for key, label in text.items():
-            run_key = f"run key {key[3]}" if label in repeated else ""
+            run_key = f"run key {key[3]}" if uses[label] > 1 else ""
             labels[key] = ", ".join(filter(None, (label, run_key)))
     return labels
 
 
 def _settings(row: dict[str, Any]) -> dict[str, Any]:
     hparams = row.get("hparams") or {}
-    if isinstance(hparams, str):
-        try:
-            hparams = json.loads(hparams)
-        except ValueError:  # a hand-edited cell: compare the columns only
-            hparams = None
-    columns = {name: row.get(name) for name in SETTING_COLUMNS}
-    if not isinstance(hparams, dict):
+    try:
+        hparams = json.loads(hparams) if isinstance(hparams, str) else hparams
+    except ValueError:  # a hand-edited cell: compare the columns only
         hparams = {}
-    return {"provider": row.get("provider") or "", **columns, **hparams}
+    columns = {name: row.get(name) for name in SETTING_COLUMNS}
+    return {
+        "provider": row.get("provider") or "",
+        **columns,
+        **(hparams if isinstance(hparams, dict) else {}),
+    }
 
 
 def _setting(value: Any) -> str:
