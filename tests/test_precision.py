@@ -102,3 +102,30 @@ def test_a_loaded_run_computes_as_auto_gives_on_this_device(
     model = Run(bfloat16_model_file, None, config).load_model()
     assert model.get_layer("conv").dtype_policy.name == expected
     assert model.layers[-1].dtype_policy.name == "float32"  # the head always was
+
+
+def test_a_run_whose_precision_fails_here_predicts_in_float32_and_says_so(
+    monkeypatch, bfloat16_model_file
+):
+    import numpy as np
+
+    import zoo.trainer
+    from zoo.runs import Run
+
+    real_predict = zoo.trainer.predict_probabilities
+
+    def fails_in_bfloat16(model, x):  # as oneDNN without bfloat16 convolutions (an AVX2 CPU)
+        if model.get_layer("conv").dtype_policy.name != "float32":
+            raise RuntimeError("could not create a primitive descriptor")
+        return real_predict(model, x)
+
+    monkeypatch.setattr(zoo.trainer, "predict_probabilities", fails_in_bfloat16)
+    notes = []
+    config = {"architecture": "cnn1d", "train": {"precision": "mixed_bfloat16"}}
+    x = np.ones((3, 20), dtype="int32")
+    probabilities = Run(bfloat16_model_file, None, config).predict(x, report=notes.append)
+    assert probabilities.shape == (3, 1) and np.isfinite(probabilities).all()
+    assert notes == [
+        "note: 'cnn1d' failed computing in mixed_bfloat16 on this device (RuntimeError: could "
+        "not create a primitive descriptor); it computes in float32 instead"
+    ]

@@ -627,9 +627,7 @@ def evaluate_command(run_dir, backend, **data) -> None:
             f"the data's classes {class_names} differ from the run's {run.class_names}"
         )
     select_backend(backend)
-    from zoo.trainer import predict_probabilities
-
-    probabilities = predict_probabilities(run.load_model(), x_test)
+    probabilities = run.predict(x_test, report=functools.partial(click.echo, err=True))
     accuracy = float((predict_labels(probabilities) == y_test).mean())
     architecture = run.config.get("architecture", "?")
     click.echo(f"{architecture}: test accuracy {accuracy * 100:.2f} % on {len(y_test):,} texts")
@@ -663,10 +661,9 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
     from zoo.predictions import confidences, predict_labels
 
     _registry()  # plugins load here, so their warnings wait for the command's outcome
-    model = run.load_model()
-    from zoo.trainer import predict_probabilities
-
-    probabilities = predict_probabilities(model, run.vectorizer.encode(items))
+    probabilities = run.predict(
+        run.vectorizer.encode(items), report=functools.partial(click.echo, err=True)
+    )
     labels = predict_labels(probabilities)
     results = [
         {"text": text, "label": run.class_names[label], "probability": float(confidence)}

@@ -13,9 +13,12 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from zoo.backend import dtype_policy
 from zoo.config import FLOAT32, PRECISION_AUTO
@@ -106,6 +109,42 @@ class Run:
         if auto and dtype_policy(PRECISION_AUTO) == FLOAT32:
             compute_in_float32(model)
         return model
+
+    def predict(self, x: np.ndarray, report: Callable[[str], None]) -> np.ndarray:
+        """The model's outputs for ``x``. Where its reduced precision fails on this device (a run
+        trained with ``--precision mixed_bfloat16``, loaded on a CPU whose oneDNN has no bfloat16
+        convolutions), it computes in float32 instead and ``report`` says so."""
+        from zoo.trainer import predict_probabilities
+
+        model = self.load_model()
+        try:
+            return predict_probabilities(model, x)
+        except ZooError:
+            raise
+        except Exception as exc:
+            policy = mixed_policy(model)
+            if policy is None:
+                raise
+            name = self.config.get("architecture", "the model")
+            report(
+                f"note: '{name}' failed computing in {policy} on this device ({one_line(exc)}); "
+                "it computes in float32 instead"
+            )
+            compute_in_float32(model)
+            model.predict_function = None  # traced in the old policy
+            return predict_probabilities(model, x)
+
+
+def mixed_policy(model: Any) -> str | None:
+    """The mixed dtype policy a layer of ``model`` computes in (``mixed_bfloat16``), if any."""
+    return next(
+        (
+            layer.dtype_policy.name
+            for layer in model.layers
+            if layer.dtype_policy.name.startswith("mixed_")
+        ),
+        None,
+    )
 
 
 def compute_in_float32(model: Any) -> None:
