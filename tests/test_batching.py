@@ -50,3 +50,13 @@ def test_shuffled_plans_differ_and_the_inference_plan_is_fixed():
     assert [b.rows.tolist() for b in first] != [b.rows.tolist() for b in second]
     fixed = [b.rows.tolist() for b in plan_batches(x, 32)]
     assert fixed == [b.rows.tolist() for b in plan_batches(x, 32)]
+
+
+def test_unbucketed_plans_keep_the_full_width_and_shuffle_every_row():
+    x = left_padded(np.random.default_rng(0).integers(1, 300, size=400).tolist(), 300)
+    batches = plan_batches(x, 32, np.random.default_rng(3), bucketed=False)
+    assert {batch.width for batch in batches} == {300}
+    rows = np.concatenate([batch.rows for batch in batches])
+    assert sorted(rows.tolist()) == list(range(400)) and rows.tolist() != list(range(400))
+    in_order = np.concatenate([b.rows for b in plan_batches(x, 32, bucketed=False)])
+    assert in_order.tolist() == list(range(400))

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from zoo.backend import import_keras
+from zoo.feeding import batches
 
 keras = import_keras()
 
@@ -42,4 +43,4 @@ def _layer_inputs(model: Any, layer: Any, tokens: np.ndarray) -> Any:
     if any(layer.input is model_input for model_input in model.inputs):
         return tokens
     upstream = keras.Model(model.inputs, layer.input)
-    return upstream.predict(tokens, batch_size=BATCH, verbose=0)
+    return upstream.predict(batches(tokens, None, BATCH, bucketed=False), verbose=0)

@@ -53,13 +53,17 @@ class Batch:
 
 
 def plan_batches(
-    x: np.ndarray, batch_size: int, rng: np.random.Generator | None = None
+    x: np.ndarray,
+    batch_size: int,
+    rng: np.random.Generator | None = None,
+    bucketed: bool = True,
 ) -> list[Batch]:
     """Batches of rows of similar length; shuffled within buckets and in order when ``rng``.
 
     Without ``rng`` the plan is deterministic (rows by bucket, in their order): for inference.
+    Not ``bucketed``, every batch keeps the full width (for models of a fixed input length).
     """
-    widths = bucket_widths(x.shape[1])
+    widths = bucket_widths(x.shape[1]) if bucketed else np.array([x.shape[1]])
     bucket_of = np.searchsorted(widths, token_counts(x))
     batches = []
     for bucket in np.unique(bucket_of):

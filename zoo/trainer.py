@@ -18,6 +18,7 @@ from zoo.batching import plan_batches
 from zoo.config import FLOAT32, OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
+from zoo.feeding import batches, predict_outputs
 from zoo.predictions import improbable_values, predict_labels
 from zoo.spec import ArchitectureSpec, InputSpec
 
@@ -99,19 +100,15 @@ def train_model(
                     restore_best_weights=True,
                 )
             )
-        if settings.bucketing and takes_any_length(model):
-            batches = _bucketed(data.x_train, data.y_train, settings.batch_size, settings.seed)
-            train_data = {"x": batches, "shuffle": False}  # the plan shuffles itself
-            validation = _bucketed(data.x_val, data.y_val, INFERENCE_BATCH)
-            steps = len(batches)
-        else:
-            train_data = {"x": data.x_train, "y": data.y_train, "batch_size": settings.batch_size}
-            validation = (data.x_val, data.y_val)
-            steps = math.ceil(len(data.x_train) / settings.batch_size)
-        compile_model(model, settings, data.num_classes, steps)
+        bucketed = settings.bucketing and takes_any_length(model)
+        train_batches = batches(
+            data.x_train, data.y_train, settings.batch_size, settings.seed, bucketed
+        )
+        compile_model(model, settings, data.num_classes, len(train_batches))
         history = model.fit(
-            **train_data,
-            validation_data=validation,
+            train_batches,
+            shuffle=False,  # the plan shuffles itself
+            validation_data=batches(data.x_val, data.y_val, INFERENCE_BATCH, bucketed=bucketed),
             epochs=settings.epochs,
             callbacks=callbacks,
             verbose=verbose,
@@ -233,59 +230,9 @@ def takes_any_length(model: Any) -> bool:
     return isinstance(shape, tuple) and len(shape) == 2 and shape[1] is None
 
 
-def _bucketed(x: np.ndarray, y: np.ndarray | None, batch_size: int, seed: int | None = None) -> Any:
-    """Length-bucketed batches, reshuffled each epoch when ``seed`` is given.
-
-    TensorFlow gets a ``tf.data.Dataset`` whose signature leaves both dimensions open, so one
-    trace serves every width; jax and torch take a ``PyDataset``.
-    """
-    rng = None if seed is None else np.random.default_rng(seed)
-    count = len(plan_batches(x, batch_size))
-
-    def batches():
-        for batch in plan_batches(x, batch_size, rng):
-            tokens = batch.cut(x)
-            yield (tokens,) if y is None else (tokens, y[batch.rows])
-
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        spec = [tf.TensorSpec((None, None), tf.int32)]
-        if y is not None:
-            spec.append(tf.TensorSpec((None,), tf.as_dtype(y.dtype)))
-        dataset = tf.data.Dataset.from_generator(batches, output_signature=tuple(spec))
-        return dataset.apply(tf.data.experimental.assert_cardinality(count))
-    return _Batches(batches, count)
-
-
-class _Batches(keras.utils.PyDataset):
-    """A ``PyDataset`` over a batch generator, planned anew each epoch."""
-
-    def __init__(self, make: Any, count: int) -> None:
-        super().__init__()
-        self.make, self.count = make, count
-        self.current = list(make())
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, index: int) -> Any:
-        return self.current[index]
-
-    def on_epoch_end(self) -> None:
-        self.current = list(self.make())
-
-
 def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 0) -> np.ndarray:
     """Model outputs for ``x`` in its row order; length-bucketed when the model allows it."""
-    batch_size = batch_size or INFERENCE_BATCH
-    if not takes_any_length(model) or not len(x):
-        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
-    order = np.concatenate([batch.rows for batch in plan_batches(x, batch_size)])
-    outputs = np.asarray(model.predict(_bucketed(x, None, batch_size), verbose=0))
-    restored = np.empty_like(outputs)
-    restored[order] = outputs
-    return restored
+    return predict_outputs(model, x, batch_size or INFERENCE_BATCH, takes_any_length(model))
 
 
 def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float], np.ndarray]:
