@@ -30,15 +30,16 @@ def batches(
     """The batches :func:`zoo.batching.plan_batches` plans, reshuffled each epoch when ``seed``
     is given; ``(tokens,)`` or ``(tokens, labels)`` each."""
     rng = None if seed is None else np.random.default_rng(seed)
-    count = len(plan_batches(x, batch_size, bucketed=bucketed))
+    fixed_plan = plan_batches(x, batch_size, bucketed=bucketed)  # the plan itself without rng
 
     def generate():
-        for batch in plan_batches(x, batch_size, rng, bucketed):
+        plan = fixed_plan if rng is None else plan_batches(x, batch_size, rng, bucketed)
+        for batch in plan:
             tokens = batch.cut(x)
             yield (tokens,) if y is None else (tokens, y[batch.rows])
 
     if keras.backend.backend() != "tensorflow":
-        return _Batches(generate, count)
+        return _Batches(generate, len(fixed_plan))
     import tensorflow as tf
 
     spec = [tf.TensorSpec((None, None), tf.as_dtype(x.dtype))]
@@ -48,7 +49,7 @@ def batches(
     options.autotune.enabled = False
     return (
         tf.data.Dataset.from_generator(generate, output_signature=tuple(spec))
-        .apply(tf.data.experimental.assert_cardinality(count))
+        .apply(tf.data.experimental.assert_cardinality(len(fixed_plan)))
         .with_options(options)
     )
 

@@ -137,21 +137,20 @@ class Run:
 
 def mixed_policy(model: Any) -> str | None:
     """The mixed dtype policy a layer of ``model`` computes in (``mixed_bfloat16``), if any."""
-    return next(
-        (
-            layer.dtype_policy.name
-            for layer in model.layers
-            if layer.dtype_policy.name.startswith("mixed_")
-        ),
-        None,
-    )
+    return next((layer.dtype_policy.name for layer in _mixed_layers(model)), None)
 
 
 def compute_in_float32(model: Any) -> None:
     """Layers that compute in a mixed policy compute in float32 (their weights already are)."""
-    for layer in model._flatten_layers():  # nested ones too, e.g. a Bidirectional's LSTMs
-        if layer.dtype_policy.name.startswith("mixed_"):
-            layer.dtype_policy = FLOAT32
+    for layer in _mixed_layers(model):
+        layer.dtype_policy = FLOAT32
+
+
+def _mixed_layers(model: Any) -> list[Any]:
+    """The layers of ``model`` in a mixed dtype policy, nested ones too (a Bidirectional's)."""
+    return [
+        layer for layer in model._flatten_layers() if layer.dtype_policy.name.startswith("mixed_")
+    ]
 
 
 def require_run_dir(path: str | Path) -> Path:
