@@ -10,14 +10,18 @@ iterator too, so every batch the trainer feeds goes through here. jax and torch 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from zoo.backend import import_keras
-from zoo.batching import plan_batches
+from zoo.batching import Batch, plan_batches
 
 keras = import_keras()
+
+
+INFERENCE_BATCH = 256  # texts per batch wherever a model only predicts
 
 
 def batches(
@@ -29,17 +33,36 @@ def batches(
 ) -> Any:
     """The batches :func:`zoo.batching.plan_batches` plans, reshuffled each epoch when ``seed``
     is given; ``(tokens,)`` or ``(tokens, labels)`` each."""
-    rng = None if seed is None else np.random.default_rng(seed)
-    fixed_plan = plan_batches(x, batch_size, bucketed=bucketed)  # the plan itself without rng
+    fixed_plan = plan_batches(x, batch_size, bucketed=bucketed)  # every epoch's without a seed
+    if seed is None:
+        return _feed(x, y, len(fixed_plan), lambda: fixed_plan)
+    rng = np.random.default_rng(seed)
+    return _feed(x, y, len(fixed_plan), lambda: plan_batches(x, batch_size, rng, bucketed))
+
+
+def predict_outputs(model: Any, x: np.ndarray, batch_size: int, bucketed: bool) -> np.ndarray:
+    """``model``'s outputs for ``x``, in its row order."""
+    if not len(x):
+        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    plan = plan_batches(x, batch_size, bucketed=bucketed)
+    outputs = np.asarray(model.predict(_feed(x, None, len(plan), lambda: plan), verbose=0))
+    restored = np.empty_like(outputs)
+    restored[np.concatenate([batch.rows for batch in plan])] = outputs
+    return restored
+
+
+def _feed(
+    x: np.ndarray, y: np.ndarray | None, count: int, plan_epoch: Callable[[], list[Batch]]
+) -> Any:
+    """A dataset of ``count`` batches a pass, as ``plan_epoch`` plans them for each pass."""
 
     def generate():
-        plan = fixed_plan if rng is None else plan_batches(x, batch_size, rng, bucketed)
-        for batch in plan:
+        for batch in plan_epoch():
             tokens = batch.cut(x)
             yield (tokens,) if y is None else (tokens, y[batch.rows])
 
     if keras.backend.backend() != "tensorflow":
-        return _Batches(generate, len(fixed_plan))
+        return _Batches(generate, count)
     import tensorflow as tf
 
     spec = [tf.TensorSpec((None, None), tf.as_dtype(x.dtype))]
@@ -49,20 +72,9 @@ def batches(
     options.autotune.enabled = False
     return (
         tf.data.Dataset.from_generator(generate, output_signature=tuple(spec))
-        .apply(tf.data.experimental.assert_cardinality(len(fixed_plan)))
+        .apply(tf.data.experimental.assert_cardinality(count))
         .with_options(options)
     )
-
-
-def predict_outputs(model: Any, x: np.ndarray, batch_size: int, bucketed: bool) -> np.ndarray:
-    """``model``'s outputs for ``x``, in its row order."""
-    if not len(x):
-        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
-    order = np.concatenate([batch.rows for batch in plan_batches(x, batch_size, bucketed=bucketed)])
-    outputs = np.asarray(model.predict(batches(x, None, batch_size, bucketed=bucketed), verbose=0))
-    restored = np.empty_like(outputs)
-    restored[order] = outputs
-    return restored
 
 
 class _Batches(keras.utils.PyDataset):

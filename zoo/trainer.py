@@ -18,7 +18,7 @@ from zoo.batching import plan_batches
 from zoo.config import FLOAT32, OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
-from zoo.feeding import batches, predict_outputs
+from zoo.feeding import INFERENCE_BATCH, batches, predict_outputs
 from zoo.predictions import improbable_values, predict_labels
 from zoo.spec import ArchitectureSpec, InputSpec
 
@@ -26,7 +26,6 @@ keras = import_keras()
 
 LATENCY_REPEATS = 20
 PROBE_ROWS = 8  # training texts the untrained model is checked on
-INFERENCE_BATCH = 256
 AGREEMENT_ROWS = 64  # texts of a fixed-length model on which compiled and eager inference agree
 AGREEMENT_TOLERANCE = 0.05  # in probability: rounding stays far below it, broken inference above
 
