@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from zoo import HParam, InputSpec
@@ -21,6 +22,22 @@ POOLING = HParam(
 )
 SPATIAL_DROPOUT = HParam(0.3, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99)
 WORD_DROPOUT = HParam(0.0, "share of words whose whole embedding is dropped", 0.0, 0.99)
+
+
+def family_hparams(*, units: HParam, embedding_dim: int = 128) -> dict[str, HParam]:
+    """The hyperparameters of a :func:`build_recurrent` model, given its LSTMs' ``units`` and the
+    default width of its embedding."""
+    return {
+        "embedding_dim": replace(EMBEDDING_DIM, default=embedding_dim),
+        "units": units,
+        "embedding_dropout": EMBEDDING_DROPOUT,
+        "input_dropout": INPUT_DROPOUT,
+        "recurrent_dropout": RECURRENT_DROPOUT,
+        "dropout": DROPOUT,
+        "pooling": POOLING,
+        "spatial_dropout": SPATIAL_DROPOUT,
+        "word_dropout": WORD_DROPOUT,
+    }
 
 
 def build_recurrent(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from zoo_plugins import _recurrent as r
 
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
@@ -22,17 +20,9 @@ def zoo_register_architectures(register):
             name="bilstm",
             builder=build,
             description="Embedding, one bidirectional LSTM pooled over time, dropout, output",
-            hparams={
-                "embedding_dim": replace(r.EMBEDDING_DIM, default=64),
-                "units": HParam(64, "LSTM units in each direction", 1),
-                "embedding_dropout": r.EMBEDDING_DROPOUT,
-                "input_dropout": r.INPUT_DROPOUT,
-                "recurrent_dropout": r.RECURRENT_DROPOUT,
-                "dropout": r.DROPOUT,
-                "pooling": r.POOLING,
-                "spatial_dropout": r.SPATIAL_DROPOUT,
-                "word_dropout": r.WORD_DROPOUT,
-            },
+            hparams=r.family_hparams(
+                units=HParam(64, "LSTM units in each direction", 1), embedding_dim=64
+            ),
             reference="Schuster & Paliwal 1997; course notebook and tutorial seeds",
             custom_objects=custom_layers,
             tags=("recurrent", "bidirectional"),

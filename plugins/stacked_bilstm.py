@@ -24,15 +24,9 @@ def zoo_register_architectures(register):
             description="Embedding, n_layers stacked bidirectional LSTMs pooled over time, output",
             hparams={
                 "n_layers": HParam(2, "number of bidirectional LSTM layers", 1),
-                "embedding_dim": r.EMBEDDING_DIM,
-                "units": HParam(64, "LSTM units in each direction of each layer", 1),
-                "embedding_dropout": r.EMBEDDING_DROPOUT,
-                "input_dropout": r.INPUT_DROPOUT,
-                "recurrent_dropout": r.RECURRENT_DROPOUT,
-                "dropout": r.DROPOUT,
-                "pooling": r.POOLING,
-                "spatial_dropout": r.SPATIAL_DROPOUT,
-                "word_dropout": r.WORD_DROPOUT,
+                **r.family_hparams(
+                    units=HParam(64, "LSTM units in each direction of each layer", 1)
+                ),
             },
             reference="Graves et al. 2013; course notebook seed",
             custom_objects=custom_layers,
