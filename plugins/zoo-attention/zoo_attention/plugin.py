@@ -9,9 +9,10 @@ from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 
 
 def _custom_objects() -> dict:
+    from zoo.blocks import custom_layers
     from zoo_attention.layers import CUSTOM_OBJECTS
 
-    return CUSTOM_OBJECTS
+    return {**custom_layers(), **CUSTOM_OBJECTS}
 
 
 def build_attention_bilstm(
@@ -25,15 +26,13 @@ def build_attention_bilstm(
     """Embedding → BiLSTM (all states) → attention pooling → dropout → head."""
     import keras
 
-    from zoo.blocks import classifier_head, embed, functional_model, token_input
+    from zoo.blocks import classifier_head, embed, functional_model, lstm, token_input
     from zoo_attention.layers import AttentionPooling
 
     tokens = token_input(input_spec)
     x = embed(tokens, input_spec, embedding_dim)
     x = keras.layers.Dropout(embedding_dropout, name="embedding_dropout")(x)
-    x = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True), name="bilstm")(
-        x
-    )
+    x = keras.layers.Bidirectional(lstm(units, return_sequences=True), name="bilstm")(x)
     x = AttentionPooling(name="attention")(x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     return functional_model(tokens, classifier_head(x, input_spec), "attention_bilstm")
