@@ -14,7 +14,8 @@ def _pair():
     inputs = np.random.default_rng(0).normal(size=(3, 7, 4)).astype("float32")
     ours = keras.layers.Bidirectional(LSTM(5, return_sequences=True))
     reference = keras.layers.Bidirectional(keras.layers.LSTM(5, return_sequences=True))
-    ours(inputs), reference(inputs)
+    ours.build(inputs.shape)
+    reference.build(inputs.shape)
     reference.set_weights(ours.get_weights())
     return ours, reference, inputs
 
