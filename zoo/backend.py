@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import json
@@ -147,6 +148,16 @@ def describe_backend() -> dict[str, str]:
         "framework_version": framework,
         "device": device,
     }
+
+
+@functools.cache
+def torch_without_cuda() -> bool:
+    """Whether Keras runs on torch and torch has no CUDA device (a CPU, or Apple's MPS)."""
+    if import_keras().backend.backend() != "torch":
+        return False
+    import torch
+
+    return not torch.cuda.is_available()
 
 
 def _framework_and_device(backend: str) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.backend import import_keras
+from zoo.backend import import_keras, torch_without_cuda
 
 keras = import_keras()
 ops = keras.ops
@@ -311,17 +311,9 @@ class LSTM(keras.layers.LSTM):
     def inner_loop(
         self, sequences: Any, initial_state: Any, mask: Any, training: bool = False
     ) -> Any:
-        if training and _torch_without_cuda():
+        if training and torch_without_cuda():
             return keras.layers.RNN.inner_loop(self, sequences, initial_state, mask, training)
         return super().inner_loop(sequences, initial_state, mask, training=training)
-
-
-def _torch_without_cuda() -> bool:
-    if keras.backend.backend() != "torch":
-        return False
-    import torch
-
-    return not torch.cuda.is_available()
 
 
 def custom_objects() -> dict[str, Any]:
