@@ -189,6 +189,16 @@ VARIANTS.update(
     }
 )
 
+# A wider bilstm with word dropout (2026-12-01): 128 units gained 0.34 points over 3 seeds at 0.1,
+# word dropout 0.1 another 0.15 at 0.2; together, do they reach 89 %?
+VARIANTS.update(
+    {
+        "bilstm-10-units128-worddrop01": variant(
+            "bilstm", *DEFAULTS_02, **BILSTM_05, units=128, word_dropout=0.1
+        ),
+    }
+)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
