@@ -5,7 +5,8 @@ import pytest
 import zoo
 from zoo.testing import check_architecture
 
-BUILTINS = {"lstm", "bilstm", "stacked_bilstm", "cnn1d", "cnn_lstm"}
+RECURRENT = ("lstm", "bilstm", "stacked_bilstm", "cnn_lstm")
+BUILTINS = {*RECURRENT, "cnn1d", "bow_logreg", "tfidf_logreg", "nbsvm", "fasttext"}
 
 
 @pytest.mark.slow
@@ -14,26 +15,43 @@ def test_architecture_conforms(name, tmp_path):
     check_architecture(name, tmp_path)
 
 
-def test_all_builtins_are_registered():
-    assert set(zoo.list_architectures()) >= BUILTINS
+def test_every_builtin_is_registered_by_the_core_package():
+    core = {
+        name
+        for name in zoo.list_architectures()
+        if zoo.get_spec(name).provider == "keras-zoo"
+    }
+    assert core == BUILTINS
 
 
-@pytest.mark.parametrize("name", sorted(BUILTINS))
-def test_builtin_defaults_keep_cudnn_eligible_lstms(name):
-    assert zoo.get_spec(name).defaults.get("recurrent_dropout", 0.0) == 0.0
-
-
-@pytest.mark.parametrize("name", ["lstm", "bilstm", "stacked_bilstm", "cnn_lstm"])
-def test_lstms_stay_off_cudnn_under_jax_only(name):
+def _lstms(model):
     import keras
 
-    model = zoo.build_model(name, zoo.InputSpec(50, 12), units=4)
     lstms = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Bidirectional):
             lstms += [layer.forward_layer, layer.backward_layer]
         elif isinstance(layer, keras.layers.LSTM):
             lstms.append(layer)
+    return lstms
+
+
+@pytest.mark.parametrize("name", RECURRENT)
+def test_builtin_defaults_keep_cudnn_eligible_lstms(name):
+    lstms = _lstms(zoo.build_model(name, zoo.InputSpec(50, 12)))
+    assert lstms and {layer.cell.recurrent_dropout for layer in lstms} == {0.0}
+
+
+@pytest.mark.parametrize("name", sorted(BUILTINS - set(RECURRENT)))
+def test_the_other_builtins_have_no_lstm(name):
+    assert not _lstms(zoo.build_model(name, zoo.InputSpec(50, 12)))
+
+
+@pytest.mark.parametrize("name", RECURRENT)
+def test_lstms_stay_off_cudnn_under_jax_only(name):
+    import keras
+
+    lstms = _lstms(zoo.build_model(name, zoo.InputSpec(50, 12), units=4))
     expected = False if keras.backend.backend() == "jax" else "auto"
     assert lstms and {layer.use_cudnn for layer in lstms} == {expected}
 
@@ -65,7 +83,7 @@ def test_build_model_checks_hyperparameters():
         zoo.build_model("lstm", zoo.InputSpec(50, 12), units="wide")
 
 
-@pytest.mark.parametrize("name", ["lstm", "bilstm", "stacked_bilstm", "cnn_lstm"])
+@pytest.mark.parametrize("name", RECURRENT)
 def test_word_dropout_drops_whole_words_in_training_only(name):
     import numpy as np
 

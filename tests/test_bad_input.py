@@ -362,11 +362,6 @@ def test_catalogue_has_thirty_cases_and_the_readme_lists_each():
     assert not missing, f"add these cases to the README's troubleshooting catalogue: {missing}"
 
 
-def test_debug_shows_the_traceback():
-    result = run_zoo("--debug", "info", "lstn")
-    assert result.returncode != 0 and "Traceback" in result.stderr
-
-
 def test_broken_plugin_is_one_warning_when_not_asked_for(tmp_path):
     env = zoo_env(**_plugin_path("broken", tmp_path))
     result = run_zoo("list", "cnn1d", env=env)

@@ -3,7 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from zoo import DatasetError
+from zoo import DatasetError, get_spec
 from zoo.data.embeddings import load_embedding_matrix
 
 VOCAB = ["", "[UNK]", "good", "bad", "zzzz"]
@@ -49,3 +49,28 @@ def test_missing_and_corrupt_files(tmp_path):
     broken.write_bytes(b"\x1f\x8b\x08\x00nonsense")
     with pytest.raises(DatasetError, match="damaged gzip"):
         load_embedding_matrix(broken, VOCAB)
+
+
+def test_the_run_key_follows_the_vectors_content_not_their_path(reviews_csv, tmp_path):
+    """``--resume`` must retrain a model whose vectors file changed in place."""
+    from zoo.config import assemble_config
+    from zoo.experiment import Experiment, run_key
+
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("great 1 2 3 4\nawful 4 3 2 1\n")
+
+    def key(path):
+        config = assemble_config(
+            path=str(reviews_csv), max_tokens=200, sequence_length="24", embeddings=str(path)
+        )
+        experiment = Experiment.from_config(config, [get_spec("cnn1d")])
+        data, (run,) = experiment.prepare(report=lambda _: None, summary=False)
+        return run_key(run, data, experiment.data_settings, "tensorflow")
+
+    before = key(vectors)
+    copy = tmp_path / "elsewhere" / "vectors.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(vectors.read_bytes())
+    assert key(copy) == before  # the same vectors under another path
+    vectors.write_text("great 1 2 3 5\nawful 4 3 2 1\n")  # changed in place
+    assert key(vectors) != before

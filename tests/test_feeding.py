@@ -67,3 +67,24 @@ def test_predicted_outputs_come_back_in_row_order(bucketed):
     sums = keras.layers.Lambda(lambda t: keras.ops.sum(keras.ops.cast(t, "float32"), axis=1))
     predicted = predict_outputs(keras.Model(inputs, sums(inputs)), x, 32, bucketed)
     np.testing.assert_allclose(predicted, x.sum(axis=1))
+
+
+def test_inference_traces_the_predict_function_once_for_every_batch_shape():
+    """Length buckets, a short last batch and single texts: one TensorFlow trace, not one per
+    shape (TensorFlow warns about retracing on stderr once a few models have done that)."""
+    import keras
+
+    from zoo.feeding import predict_outputs, trace_inference
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.function tracing is TensorFlow's")
+    x, _ = _reviews()
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    embedded = keras.layers.Embedding(64, 4)(inputs)
+    model = keras.Model(inputs, keras.layers.GlobalAveragePooling1D()(embedded))
+    for batch_size in (32, 50):
+        predict_outputs(model, x, batch_size, bucketed=True)
+    trace_inference(model, x.dtype)
+    for shape in ((1, 7), (3, 64)):
+        model.predict_on_batch(np.ones(shape, x.dtype))
+    assert model.predict_function.experimental_get_tracing_count() == 1

@@ -53,16 +53,15 @@ def test_bucketed_accuracy_equals_one_text_at_a_time_at_its_bucket_width(tmp_pat
     assert result.metrics["test_accuracy"] == pytest.approx(correct / len(data.y_test), abs=1e-9)
 
 
-def test_auto_precision_trains_and_records_the_policy_of_this_device(tmp_path):
-    import keras
+def test_auto_precision_trains_and_records_what_it_became(tmp_path, monkeypatch):
+    """Without AMX (pinned here, whatever this CPU has) ``auto`` trains and records float32;
+    which devices get bfloat16 is tests/test_precision.py's."""
+    import zoo.backend
 
-    from zoo.backend import cpu_has_amx
-
-    amx = cpu_has_amx() and keras.backend.backend() in ("tensorflow", "torch")  # on a CPU
-    expected = "mixed_bfloat16" if amx else "float32"
+    monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: False)
     _, result = _train(tmp_path, precision="auto")
-    assert result.metrics["precision"] == expected
-    assert result.model.get_layer("conv").dtype_policy.name == expected
+    assert result.metrics["precision"] == "float32"
+    assert result.model.get_layer("conv").dtype_policy.name == "float32"
 
 
 def test_a_failure_in_reduced_precision_says_which_precision_and_what_to_use(tmp_path, monkeypatch):
@@ -81,3 +80,25 @@ def test_a_failure_in_reduced_precision_says_which_precision_and_what_to_use(tmp
         _train(tmp_path, precision="mixed_bfloat16")
     with pytest.raises(RuntimeError, match="primitive descriptor"):  # float32: not ours to say
         _train(tmp_path, precision="float32")
+
+
+@pytest.mark.parametrize(("target", "expected"), [(0.55, 5.0), (0.5, 3.0), (0.9, None), (None, None)])
+def test_time_to_target_is_when_the_first_epoch_reaching_it_ended(monkeypatch, target, expected):
+    """Adapting (1 s) counts; training starts at 10 s and its epochs end at 12, 14 and 16 s
+    with validation accuracies 0.5, 0.6 and 0.7."""
+    from types import SimpleNamespace
+
+    import zoo.trainer
+
+    ticks = iter([10.0, 10.5, 12.0, 14.0, 16.0, 16.5])
+    monkeypatch.setattr(zoo.trainer, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    clock = zoo.trainer._Clock(target)
+    clock.adapt_seconds = 1.0
+    clock.on_train_begin()
+    clock.on_train_batch_end(0, {"loss": 0.7})
+    for epoch, accuracy in enumerate([0.5, 0.6, 0.7]):
+        clock.on_epoch_end(epoch, {"val_accuracy": accuracy})
+    clock.on_train_end()
+    summary = clock.summary(train_size=100, batch_size=10)
+    assert summary["time_to_target_seconds"] == expected
+    assert summary["train_seconds"] == 7.5 and summary["epochs_run"] == 3

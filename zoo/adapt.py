@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from zoo.backend import import_keras
-from zoo.feeding import INFERENCE_BATCH, batches
+from zoo.feeding import INFERENCE_BATCH, predict_outputs
 
 keras = import_keras()
 
@@ -41,4 +41,4 @@ def _layer_inputs(model: Any, layer: Any, tokens: np.ndarray) -> Any:
     if any(layer.input is model_input for model_input in model.inputs):
         return tokens
     upstream = keras.Model(model.inputs, layer.input)
-    return upstream.predict(batches(tokens, None, INFERENCE_BATCH, bucketed=False), verbose=0)
+    return predict_outputs(upstream, tokens, INFERENCE_BATCH, bucketed=False)

@@ -103,19 +103,23 @@ class Experiment:
 def run_key(run: PlannedRun, data: PreparedData, settings: DataSettings, backend: str) -> str:
     """Everything that decides a run's numbers except its seed: equal keys, interchangeable rows.
 
-    The data enter by content (fingerprint) and by the settings that select and encode it, not by
-    path; the architecture by name and by its provider's version.
+    The data and pretrained vectors enter by content (fingerprints), the data also by the settings
+    that select and encode them, neither by path; the architecture by name and by its provider's
+    version.
     """
     selection = dataclasses.asdict(settings)
     for location in DATA_LOCATIONS:
         del selection[location]
     selection.update(text_column=data.text_column, label_column=data.label_column)  # as read
+    train = {k: v for k, v in dataclasses.asdict(run.train).items() if k != "seed"}
+    if run.vectors is not None:
+        train["embeddings"] = f"sha256:{run.vectors.fingerprint}"
     return config_hash(
         run.spec.name,
         run.spec.provider_label,
         data.fingerprint,
         selection,
-        {k: v for k, v in dataclasses.asdict(run.train).items() if k != "seed"},
+        train,
         run.hparams,
         backend,
     )

@@ -44,11 +44,31 @@ def predict_outputs(model: Any, x: np.ndarray, batch_size: int, bucketed: bool) 
     """``model``'s outputs for ``x``, in its row order."""
     if not len(x):
         return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    trace_inference(model, x.dtype)
     plan = plan_batches(x, batch_size, bucketed=bucketed)
     outputs = np.asarray(model.predict(_feed(x, None, len(plan), lambda: plan), verbose=0))
     restored = np.empty_like(outputs)
     restored[np.concatenate([batch.rows for batch in plan])] = outputs
     return restored
+
+
+def trace_inference(model: Any, dtype: np.dtype) -> None:
+    """On TensorFlow, trace ``model``'s predict function once for token batches of any size and
+    width, before it runs.
+
+    Keras's ``predict`` and ``predict_on_batch`` hand the function eager tensors of concrete
+    shapes, so it would trace again for each new batch size, then each new width, as length
+    buckets and a last short batch feed it; TensorFlow warns on stderr once a few models in a
+    process have done so. A function compiled for any shape serves them all.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return
+    import tensorflow as tf
+
+    model.make_predict_function()
+    function = model.predict_function
+    if hasattr(function, "get_concrete_function"):  # not when the model runs eagerly
+        function.get_concrete_function([(tf.TensorSpec((None, None), tf.as_dtype(dtype)),)])
 
 
 def _feed(

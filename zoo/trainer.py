@@ -18,7 +18,7 @@ from zoo.batching import plan_batches
 from zoo.config import FLOAT32, OPTIMIZERS, TrainSettings
 from zoo.data.prepare import PreparedData
 from zoo.errors import PluginError, TrainingError, ZooError, one_line
-from zoo.feeding import INFERENCE_BATCH, batches, predict_outputs
+from zoo.feeding import INFERENCE_BATCH, batches, predict_outputs, trace_inference
 from zoo.predictions import improbable_values, predict_labels
 from zoo.spec import ArchitectureSpec, InputSpec
 
@@ -165,8 +165,13 @@ def _check_output(model: Any, name: str, input_spec: InputSpec) -> None:
 
 
 def _check_probabilities(model: Any, name: str, x: np.ndarray) -> None:
-    """The model's outputs must be probabilities: in [0, 1], summing to 1 over classes."""
-    outside = improbable_values(model.predict(x, verbose=0), tolerance=1e-3)
+    """The model's outputs must be probabilities: in [0, 1], summing to 1 over classes.
+
+    Fed as every later inference is (:func:`predict_probabilities`), so TensorFlow traces the
+    model's predict function once, for batches of any size and width, and not again for each
+    new shape (which it warns about on stderr once a few models have done it).
+    """
+    outside = improbable_values(predict_probabilities(model, x), tolerance=1e-3)
     if outside is not None:
         example = f" (e.g. {outside.flat[0]:.3g})" if outside.size else ""
         raise TrainingError(
@@ -200,6 +205,7 @@ def _check_compiled_inference(model: Any, name: str, x: np.ndarray) -> None:
     96 % training accuracy while every validation and test output sat near 0.5: without this
     check that is a row at chance that looks like a result."""
     tokens = _agreement_batch(model, x)
+    trace_inference(model, tokens.dtype)
     compiled = np.asarray(model.predict_on_batch(tokens), dtype=np.float64)
     eager = np.asarray(keras.ops.convert_to_numpy(model(tokens, training=False)), np.float64)
     difference = float(np.max(np.abs(compiled - eager), initial=0.0))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.data.sources import file_fingerprint
 from zoo.errors import DatasetError
 
 MISSING_STDDEV = 0.05
@@ -16,11 +17,13 @@ MISSING_STDDEV = 0.05
 
 @dataclass
 class EmbeddingMatrix:
-    """A ``(vocab_size, dim)`` matrix; ``found`` of ``searched`` vocabulary words had a vector."""
+    """A ``(vocab_size, dim)`` matrix; ``found`` of ``searched`` vocabulary words had a vector;
+    ``fingerprint`` identifies the vectors file by its content (sha256 of its bytes)."""
 
     matrix: np.ndarray
     found: int
     searched: int
+    fingerprint: str = ""
 
     @property
     def coverage(self) -> str:
@@ -76,7 +79,9 @@ def load_embedding_matrix(
     matrix[0] = 0.0
     for row, vector in vectors.items():
         matrix[row] = vector
-    return EmbeddingMatrix(matrix, found=len(vectors), searched=len(index))
+    return EmbeddingMatrix(
+        matrix, found=len(vectors), searched=len(index), fingerprint=file_fingerprint(path)
+    )
 
 
 def _parse_vector(values: list[str], path: Path, number: int) -> np.ndarray:
