@@ -6,7 +6,7 @@ import signal
 import time
 from pathlib import Path
 
-from tests.clirun import run_zoo, start_zoo
+from tests.clirun import run_zoo, start_zoo, zoo_env
 from zoo.bench import BenchPlan
 from zoo.config import assemble_config
 from zoo.executors import ExecutorSettings
@@ -88,11 +88,17 @@ def accuracies(rows: list[dict]) -> dict[tuple[str, int], float]:
     return {(row["model"], row["seed"]): row["test_accuracy"] for row in rows}
 
 
-def interrupt_then_resume_locally(reviews_csv: Path, results: Path, executor: list[str]) -> None:
-    """SIGINT a ``zoo bench`` under ``executor`` after its first row; finish it locally."""
+def interrupt_then_resume_locally(
+    reviews_csv: Path, results: Path, executor: list[str], temporary: Path | None = None
+) -> None:
+    """SIGINT a ``zoo bench`` under ``executor`` after its first row; finish it locally.
+
+    ``temporary``: the interrupted driver's temporary folder (``TMPDIR``).
+    """
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
     args += ["--results", str(results), "--epochs", "40", "--seeds", "4"]
-    driver = start_zoo(*args, *executor)
+    env = zoo_env(**({"TMPDIR": str(temporary)} if temporary else {}))
+    driver = start_zoo(*args, *executor, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not read_results(results):
         time.sleep(0.2)

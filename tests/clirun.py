@@ -30,12 +30,12 @@ def run_zoo(
     )
 
 
-def start_zoo(*args: str) -> subprocess.Popen:
+def start_zoo(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start ``zoo ARGS`` in the background, its output piped."""
     return subprocess.Popen(
         [sys.executable, "-m", "zoo", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=zoo_env(),
+        env=env or zoo_env(),
     )

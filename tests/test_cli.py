@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.clirun import run_zoo
+from tests.clirun import run_zoo, zoo_env
 from tests.conftest import write_reviews_csv
 from zoo.backend import START_UP_NOISE
 
@@ -35,26 +35,22 @@ def test_info_shows_hparams_and_parameter_count():
     assert "Total params" in result.stdout
 
 
-def test_train_predict_evaluate_end_to_end(reviews_csv, tmp_path):
-    run = tmp_path / "run"
-    result = run_zoo(
-        "train",
-        "cnn1d",
-        "--data",
-        str(reviews_csv),
-        "--max-tokens",
-        "200",
-        "--sequence-length",
-        "24",
-        "--epochs",
-        "8",
-        "--set",
-        "embedding_dim=16",
-        "--out",
-        str(run),
-        "--quiet",
-    )
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """A cnn1d trained by ``zoo train`` on the toy reviews, for the tests that read it."""
+    folder = tmp_path_factory.mktemp("trained")
+    data = write_reviews_csv(folder / "reviews.csv")
+    run = folder / "run"
+    args = ["train", "cnn1d", "--data", str(data), "--max-tokens", "200"]
+    args += ["--sequence-length", "24", "--epochs", "8", "--set", "embedding_dim=16"]
+    result = run_zoo(*args, "--out", str(run), "--quiet", env=zoo_env(ZOO_CACHE_DIR=str(folder)))
     assert result.returncode == 0, result.stderr
+    return run
+
+
+@pytest.mark.xdist_group("trained_run")
+def test_train_predict_evaluate_end_to_end(trained_run):
+    run = trained_run
     assert sorted(p.name for p in run.iterdir()) == [
         "config.json",
         "history.json",
@@ -150,12 +146,10 @@ def test_evaluate_scores_the_test_rows_train_scored(tmp_path):
     assert metrics["test_accuracy"] < 1.0  # the flipped labels make a wrong split visible
 
 
-def test_evaluate_on_other_data_uses_its_whole_test_split(reviews_csv, tmp_path):
-    run = tmp_path / "run"
-    args = ["train", "cnn1d", "--data", str(reviews_csv), *TOY, "--limit", "50", "--epochs", "1"]
-    assert run_zoo(*args, "--out", str(run), "--quiet").returncode == 0
+@pytest.mark.xdist_group("trained_run")
+def test_evaluate_on_other_data_uses_its_whole_test_split(trained_run, tmp_path):
     other = write_reviews_csv(tmp_path / "other.csv", n_test=80, seed=3)
-    evaluated = run_zoo("evaluate", str(run), "--data", str(other))
+    evaluated = run_zoo("evaluate", str(trained_run), "--data", str(other))
     assert evaluated.returncode == 0, evaluated.stderr
     assert "on 80 texts" in evaluated.stdout
 

@@ -6,8 +6,6 @@ An interrupted bench under processes (and under Ray, in tests/test_ray.py) is fi
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -72,8 +70,11 @@ def test_a_worker_that_keeps_dying_gives_one_error_row(reviews_csv, tmp_path, in
 def test_sigint_kills_the_worker_keeps_finished_rows_and_local_resume_completes(
     reviews_csv, tmp_path
 ):
-    interrupt_then_resume_locally(reviews_csv, tmp_path / "r.csv", ["--executor", "processes"])
-    assert not list(Path(tempfile.gettempdir()).glob("zoo-workers-*"))  # pickles removed
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    executor = ["--executor", "processes"]
+    interrupt_then_resume_locally(reviews_csv, tmp_path / "r.csv", executor, temporary)
+    assert not list(temporary.iterdir())  # the workers' pickles were removed
 
 
 def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_path):

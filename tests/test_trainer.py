@@ -82,7 +82,9 @@ def test_a_failure_in_reduced_precision_says_which_precision_and_what_to_use(tmp
         _train(tmp_path, precision="float32")
 
 
-@pytest.mark.parametrize(("target", "expected"), [(0.55, 5.0), (0.5, 3.0), (0.9, None), (None, None)])
+@pytest.mark.parametrize(
+    ("target", "expected"), [(0.55, 5.0), (0.5, 3.0), (0.9, None), (None, None)]
+)
 def test_time_to_target_is_when_the_first_epoch_reaching_it_ended(monkeypatch, target, expected):
     """Adapting (1 s) counts; training starts at 10 s and its epochs end at 12, 14 and 16 s
     with validation accuracies 0.5, 0.6 and 0.7."""
