@@ -38,7 +38,12 @@ def zoo_register_architectures(register):
             description="Embedding, Conv1D, global max pooling, dropout, dense relu, output",
             hparams={
                 "embedding_dim": HParam(128, "width of the word embedding", 1),
-                "filters": HParam(512, "convolution filters", 1),
+                "filters": HParam(
+                    512,
+                    "convolution filters (chosen in bfloat16 on AMX; a CPU without AMX computes "
+                    "them in float32, 2.3 times the time per epoch)",
+                    1,
+                ),
                 "kernel_size": HParam(3, "convolution width in words", 1),
                 "dropout": HParam(0.5, "dropout after pooling", 0.0, 0.99),
                 "dense_units": HParam(128, "units of the dense relu layer", 1),

@@ -91,12 +91,13 @@ def accuracies(rows: list[dict]) -> dict[tuple[str, int], float]:
 def interrupt_then_resume_locally(
     reviews_csv: Path, results: Path, executor: list[str], temporary: Path | None = None
 ) -> None:
-    """SIGINT a ``zoo bench`` under ``executor`` after its first row; finish it locally.
+    """SIGINT a ``zoo bench`` of three seeds under ``executor`` after its first row; finish it
+    locally. Two runs may finish together (Ray runs two at once), not the third.
 
     ``temporary``: the interrupted driver's temporary folder (``TMPDIR``).
     """
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
-    args += ["--results", str(results), "--epochs", "40", "--seeds", "4"]
+    args += ["--results", str(results), "--epochs", "40", "--seeds", "3"]
     env = zoo_env(**({"TMPDIR": str(temporary)} if temporary else {}))
     driver = start_zoo(*args, *executor, env=env)
     deadline = time.monotonic() + 120
@@ -106,10 +107,10 @@ def interrupt_then_resume_locally(
     out, err = driver.communicate(timeout=60)
     assert driver.returncode == 130, err
     finished = read_results(results)
-    assert 1 <= len(finished) < 4 and "interrupted" in err and "cnn1d" in out
+    assert 1 <= len(finished) < 3 and "interrupted" in err and "cnn1d" in out, (finished, err)
     resumed = run_zoo(*args, "--resume")  # the local executor finishes the bench
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stderr.count("skip:") == len(finished)
     complete = read_results(results)
-    assert sorted(row["seed"] for row in complete) == list(range(4))
+    assert sorted(row["seed"] for row in complete) == list(range(3))
     assert complete[: len(finished)] == finished
