@@ -14,6 +14,8 @@ from zoo.backend import START_UP_NOISE
 
 pytestmark = pytest.mark.slow  # subprocesses that import Keras and train
 
+TOY = ["--max-tokens", "200", "--sequence-length", "24", "--set", "embedding_dim=16"]
+
 
 def test_version_and_list_json():
     assert run_zoo("--version").stdout.startswith("keras-zoo, version")
@@ -41,8 +43,7 @@ def trained_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("trained")
     data = write_reviews_csv(folder / "reviews.csv")
     run = folder / "run"
-    args = ["train", "cnn1d", "--data", str(data), "--max-tokens", "200"]
-    args += ["--sequence-length", "24", "--epochs", "8", "--set", "embedding_dim=16"]
+    args = ["train", "cnn1d", "--data", str(data), *TOY, "--epochs", "8"]
     result = run_zoo(*args, "--out", str(run), "--quiet", env=zoo_env(ZOO_CACHE_DIR=str(folder)))
     assert result.returncode == 0, result.stderr
     return run
@@ -102,9 +103,6 @@ def test_backends_run_in_their_own_process_and_share_one_table(reviews_csv, tmp_
     header, row = result.stdout.strip().splitlines()
     assert header.startswith("model,params,test acc %")
     assert row.startswith("cnn1d,") and ",tensorflow," in row
-
-
-TOY = ["--max-tokens", "200", "--sequence-length", "24", "--set", "embedding_dim=16"]
 
 
 def test_bench_stdout_is_exactly_the_json_and_stderr_has_no_framework_noise(reviews_csv, tmp_path):
