@@ -3,7 +3,7 @@
 TensorFlow 2.21 finishes deleting an autotuned iterator only when the iterator's tuning thread
 next wakes up, and the thread sleeps in periods that double from 10 ms up to 60 s, so deleting
 an iterator that has run for a minute can take most of another. Keras deletes one at the end of
-every epoch, evaluate and predict, which is why zoo.feeding turns autotuning off. This script
+every epoch, evaluate and predict, which is why zoo.train.inputs turns autotuning off. This script
 iterates a plain generator dataset for a while and times the deletion, from the project root:
 
     python benchmarks/iterator_stall.py [--seconds 45 70] [--repeats 1]

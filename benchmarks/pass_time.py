@@ -4,7 +4,7 @@
     python benchmarks/pass_time.py cnn1d --growths 1.41421356 --precisions float32,mixed_bfloat16
     python benchmarks/pass_time.py bilstm --growths 1.41421356 --hparams ';embedding_dim=32'
 
-A configuration is a bucket growth (bucket widths grow by ``zoo.batching.WIDTH_GROWTH``: √2
+A configuration is a bucket growth (bucket widths grow by ``zoo.train.buckets.WIDTH_GROWTH``: √2
 since 0.2.0, 2 before), a precision and a set of hyperparameters (a model is built per precision
 and set; the empty set is the model's defaults). This script plans the
 same training and test reviews under each configuration in turn, several rounds interleaved so
@@ -23,9 +23,9 @@ import time
 
 import numpy as np
 
-from zoo import batching
 from zoo.config import ExperimentConfig
 from zoo.data.prepare import prepare_data
+from zoo.train import buckets as batching
 
 
 def timed_pass(model, x: np.ndarray, y: np.ndarray | None, growth: float, seed: int) -> float:
@@ -67,7 +67,7 @@ def main() -> None:
     import keras
 
     import zoo
-    from zoo.trainer import compile_model, input_spec_for
+    from zoo.train.trainer import compile_model, input_spec_for
 
     config = ExperimentConfig(data={"path": args.data})
     data = prepare_data(config.data_settings())

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from tests.clirun import run_zoo, start_zoo, zoo_env
-from zoo.bench import BenchPlan
+from zoo.bench.driver import BenchPlan
+from zoo.bench.executors import ExecutorSettings
+from zoo.bench.results import read_results
 from zoo.config import assemble_config
-from zoo.executors import ExecutorSettings
-from zoo.results import read_results
 
 TINY = ["embedding_dim=16", "cnn1d.filters=16", "cnn1d.dense_units=16", "lstm.units=8"]
 TINY_FLAGS = ["--max-tokens", "200", "--sequence-length", "24", "--batch-size", "32"]
@@ -85,7 +85,7 @@ def tiny_plan(
 
 
 def accuracies(rows: list[dict]) -> dict[tuple[str, int], float]:
-    return {(row["model"], row["seed"]): row["test_accuracy"] for row in rows}
+    return {(row.model, row.seed): row.test_accuracy for row in rows}
 
 
 def interrupt_then_resume_locally(
@@ -112,5 +112,5 @@ def interrupt_then_resume_locally(
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stderr.count("skip:") == len(finished)
     complete = read_results(results)
-    assert sorted(row["seed"] for row in complete) == list(range(3))
+    assert sorted(row.seed for row in complete) == list(range(3))
     assert complete[: len(finished)] == finished

@@ -19,8 +19,8 @@ import pytest
 from tests.clirun import run_zoo, zoo_env
 from tests.conftest import write_reviews_csv
 from tests.fakedist import write_dist_info
+from zoo.bench.results import COLUMNS
 from zoo.data.text import Vectorizer
-from zoo.results import COLUMNS
 
 README = Path(__file__).parents[1] / "README.md"
 TOY = ["--max-tokens", "200", "--sequence-length", "24", "--epochs", "1", "--quiet"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zoo.batching import bucket_widths, plan_batches, token_counts
+from zoo.train.buckets import bucket_widths, plan_batches, token_counts
 
 
 def left_padded(lengths: list[int], width: int) -> np.ndarray:

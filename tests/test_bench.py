@@ -13,11 +13,11 @@ from tests.bench_helpers import TINY_FLAGS, tiny_plan
 from tests.clirun import start_zoo
 from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec
-from zoo.bench import run_benchmark
-from zoo.executors.task import slow_path_note
+from zoo.bench.driver import run_benchmark
+from zoo.train.run import slow_path_note
+from zoo.bench.results import COLUMNS, read_results
 from zoo.registry import get_registry
-from zoo.results import COLUMNS, read_results
-from zoo.table import HEADERS, render
+from zoo.report.table import HEADERS, render
 
 pytestmark = pytest.mark.slow  # the bench tests train models
 
@@ -26,11 +26,11 @@ def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
     results = tmp_path / "results.csv"
     plan = tiny_plan(reviews_csv, results, ("cnn1d", "lstm"), target_accuracy=0.55)
     rows = run_benchmark(plan, report=lambda _: None)
-    assert [row["status"] for row in rows] == ["ok", "ok"]
-    assert all(row["test_accuracy"] > 0.8 for row in rows)
+    assert [row.status for row in rows] == ["ok", "ok"]
+    assert all(row.test_accuracy > 0.8 for row in rows)
     for row in rows:  # reached within the run (tests/test_trainer.py pins the clock)
-        assert row["best_val_accuracy"] >= 0.55
-        assert 0 < row["time_to_target_seconds"] <= row["train_seconds"]
+        assert row.best_val_accuracy >= 0.55
+        assert 0 < row.time_to_target_seconds <= row.train_seconds
     table = render(rows)
     conditional = ("error", "provider", "settings", "precision")  # tests/test_table.py pins them
     for header in HEADERS.values():
@@ -38,9 +38,9 @@ def test_table_has_every_column_and_learns_the_toy_task(reviews_csv, tmp_path):
             assert header in table
     recorded = read_results(results)
     assert len(recorded) == 2
-    assert set(recorded[0]) == set(COLUMNS)
-    assert recorded[0]["backend"] == "tensorflow" and recorded[0]["keras_version"]
-    assert recorded[0]["first_step_seconds"] > 0 and recorded[0]["latency_ms"] > 0
+    assert set(recorded[0].as_dict()) == set(COLUMNS)
+    assert recorded[0].backend == "tensorflow" and recorded[0].keras_version
+    assert recorded[0].first_step_seconds > 0 and recorded[0].latency_ms > 0
 
 
 def test_seeds_resume_and_markdown_table(reviews_csv, tmp_path):
@@ -54,7 +54,7 @@ def test_seeds_resume_and_markdown_table(reviews_csv, tmp_path):
     rows = run_benchmark(again, report=messages.append)
     assert sum(message.startswith("skip:") for message in messages) == 2
     assert len(read_results(results)) == 3
-    assert sorted(row["seed"] for row in rows) == [0, 1, 2]
+    assert sorted(row.seed for row in rows) == [0, 1, 2]
     markdown = render(rows, "markdown")
     assert "±" in markdown and markdown.startswith("| model")
     assert json.loads(render(rows, "json"))[0]["runs"] == 3
@@ -68,8 +68,8 @@ def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
     results = tmp_path / "results.csv"
     models = ("boom", "cnn1d")
     rows = run_benchmark(tiny_plan(reviews_csv, results, models, epochs=2), lambda _: None)
-    assert [row["status"] for row in rows] == ["error", "ok"]
-    assert "failed to build: RuntimeError: cannot build this" in rows[0]["error"]
+    assert [row.status for row in rows] == ["error", "ok"]
+    assert "failed to build: RuntimeError: cannot build this" in rows[0].error
     assert "cannot build this" in render(rows)
 
 
@@ -97,7 +97,7 @@ def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_pat
     assert resumed.returncode == 0, err
     assert err.count("skip:") == len(finished)
     complete = read_results(results)
-    assert sorted(row["seed"] for row in complete) == [0, 1, 2, 3]
+    assert sorted(row.seed for row in complete) == [0, 1, 2, 3]
     assert complete[: len(finished)] == finished  # finished runs are kept, not repeated
     assert not list(tmp_path.glob(".results.csv.*.tmp"))
 
@@ -130,9 +130,9 @@ def test_wrong_output_shape_and_nan_loss_become_error_rows(reviews_csv, tmp_path
     results = tmp_path / "results.csv"
     models = ("wrong_shape", "diverging", "cnn1d")
     rows = run_benchmark(tiny_plan(reviews_csv, results, models, epochs=2), report=lambda _: None)
-    assert [row["status"] for row in rows] == ["error", "error", "ok"]
-    assert "expected (None, 1)" in rows[0]["error"]
-    assert "NaN" in rows[1]["error"]
+    assert [row.status for row in rows] == ["error", "error", "ok"]
+    assert "expected (None, 1)" in rows[0].error
+    assert "NaN" in rows[1].error
     assert len(read_results(results)) == 3
 
 
@@ -157,8 +157,8 @@ def test_resume_never_reuses_rows_of_other_data(reviews_csv, tmp_path):
     rows = run_benchmark(resumed, report=messages.append)
     assert _skips(messages) == 0
     first, second = read_results(results)
-    assert first["data_fingerprint"] != second["data_fingerprint"] == rows[0]["data_fingerprint"]
-    assert (second["label_column"], second["num_classes"]) == ("label", 2)
+    assert first.data_fingerprint != second.data_fingerprint == rows[0].data_fingerprint
+    assert (second.label_column, second.num_classes) == ("label", 2)
     again = tiny_plan(other, results, epochs=1)
     again.resume = True
     messages.clear()
@@ -178,5 +178,5 @@ def test_resume_reruns_a_new_version_of_the_plugin(reviews_csv, tmp_path):
     resumed.resume = True
     rows = run_benchmark(resumed, report=messages.append)
     assert _skips(messages) == 0
-    assert rows[0]["provider"] == "keras-zoo 9.9.9"
-    assert rows[0]["config_hash"] != read_results(results)[0]["config_hash"]
+    assert rows[0].provider == "keras-zoo 9.9.9"
+    assert rows[0].config_hash != read_results(results)[0].config_hash

@@ -17,11 +17,11 @@ from tests.bench_helpers import (
 )
 from zoo import ArchitectureSpec, HParam
 from zoo.backend import configured_backend, import_keras
-from zoo.bench import run_benchmark
+from zoo.bench.driver import run_benchmark
+from zoo.bench.executors import ExecutorSettings
+from zoo.bench.results import read_results
 from zoo.errors import ConfigError
-from zoo.executors import ExecutorSettings
 from zoo.registry import get_registry
-from zoo.results import read_results
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def test_processes_give_the_rows_of_local(reviews_csv, tmp_path):
         tiny_plan(reviews_csv, tmp_path / "b.csv", models, 2, PROCESSES), messages.append
     )
     assert accuracies(apart) == accuracies(local)
-    assert all(row["status"] == "ok" and row["test_accuracy"] > 0.8 for row in apart)
+    assert all(row.status == "ok" and row.test_accuracy > 0.8 for row in apart)
     assert len(read_results(tmp_path / "b.csv")) == 2
     assert len(list((tmp_path / "b.csv.runs").glob("*.npz"))) == 2  # the driver wrote the logs
     done = [line for line in messages if line.startswith("done:")]
@@ -51,8 +51,8 @@ def test_a_dead_worker_is_rerun_and_recorded_once(reviews_csv, tmp_path, install
     rows = run_benchmark(
         tiny_plan(reviews_csv, results, ("fragile",), 1, PROCESSES), messages.append
     )
-    assert [row["status"] for row in rows] == ["ok"]
-    assert [row["seed"] for row in read_results(results)] == [0]
+    assert [row.status for row in rows] == ["ok"]
+    assert [row.seed for row in read_results(results)] == [0]
     assert any(line.startswith("retry: fragile seed 0") for line in messages)
     assert any("worker died: fragile seed 0" in line and "SIGKILL" in line for line in messages)
 
@@ -62,8 +62,8 @@ def test_a_worker_that_keeps_dying_gives_one_error_row(reviews_csv, tmp_path, in
     one_retry = ExecutorSettings("processes", retries=1)
     plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, one_retry)
     rows = run_benchmark(plan, lambda _: None)
-    assert len(rows) == 1 and rows[0]["status"] == "error"
-    assert "died 2 time(s), last: killed by SIGKILL" in rows[0]["error"]
+    assert len(rows) == 1 and rows[0].status == "error"
+    assert "died 2 time(s), last: killed by SIGKILL" in rows[0].error
     assert len(read_results(tmp_path / "r.csv")) == 1
 
 
@@ -87,8 +87,8 @@ def test_an_architecture_workers_cannot_import_is_an_error_row(reviews_csv, tmp_
     rows = run_benchmark(
         tiny_plan(reviews_csv, tmp_path / "r.csv", ("inline",), 1, PROCESSES), lambda _: None
     )
-    assert rows[0]["status"] == "error"
-    assert "cannot be sent to a worker process" in rows[0]["error"]
+    assert rows[0].status == "error"
+    assert "cannot be sent to a worker process" in rows[0].error
 
 
 def test_options_that_need_another_executor_are_refused(reviews_csv, tmp_path):
@@ -121,6 +121,6 @@ def test_a_run_its_worker_cannot_load_is_one_error_row_without_retries(
     messages: list[str] = []
     plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, PROCESSES)
     rows = run_benchmark(plan, messages.append)
-    assert rows[0]["status"] == "error"
-    assert "a worker process cannot load it (ModuleNotFoundError" in rows[0]["error"]
+    assert rows[0].status == "error"
+    assert "a worker process cannot load it (ModuleNotFoundError" in rows[0].error
     assert not [line for line in messages if line.startswith(("retry:", "worker died:"))]

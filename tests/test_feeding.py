@@ -26,7 +26,7 @@ def _epoch(dataset) -> list[tuple[np.ndarray, np.ndarray]]:
 
 @pytest.mark.parametrize("bucketed", [True, False])
 def test_each_epoch_holds_every_row_once_with_its_label_reshuffled(bucketed):
-    from zoo.feeding import batches
+    from zoo.train.inputs import batches
 
     x, y = _reviews()
     dataset = batches(x, y, 32, seed=0, bucketed=bucketed)
@@ -47,7 +47,7 @@ def test_each_epoch_holds_every_row_once_with_its_label_reshuffled(bucketed):
 def test_tensorflow_batches_do_not_autotune():
     import keras
 
-    from zoo.feeding import batches
+    from zoo.train.inputs import batches
 
     if keras.backend.backend() != "tensorflow":
         pytest.skip("tf.data is TensorFlow's")
@@ -60,7 +60,7 @@ def test_tensorflow_batches_do_not_autotune():
 def test_predicted_outputs_come_back_in_row_order(bucketed):
     import keras
 
-    from zoo.feeding import predict_outputs
+    from zoo.train.inputs import predict_outputs
 
     x, _ = _reviews()
     inputs = keras.Input(shape=(None,), dtype="int32")
@@ -74,7 +74,7 @@ def test_inference_traces_the_predict_function_once_for_every_batch_shape():
     shape (TensorFlow warns about retracing on stderr once a few models have done that)."""
     import keras
 
-    from zoo.feeding import predict_outputs, trace_inference
+    from zoo.train.inputs import predict_outputs, trace_inference
 
     if keras.backend.backend() != "tensorflow":
         pytest.skip("tf.function tracing is TensorFlow's")

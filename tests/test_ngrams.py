@@ -10,11 +10,12 @@ import pytest
 
 import zoo
 from tests.conftest import write_reviews_csv
-from zoo.config import ExperimentConfig, TrainSettings
+from zoo.config import ExperimentConfig
 from zoo.data.prepare import prepare_data
 from zoo.data.settings import DataSettings
 from zoo.errors import ConfigError, PluginError
 from zoo.experiment import Experiment
+from zoo.train.settings import TrainSettings
 
 VOCAB = 10
 
@@ -120,7 +121,7 @@ def _data(tmp_path) -> object:
 @pytest.mark.slow
 def test_layers_adapt_on_the_training_split_only(tmp_path):
     from zoo.backend import import_keras
-    from zoo.trainer import train_model
+    from zoo.train.trainer import train_model
 
     keras = import_keras()
     seen: dict[str, np.ndarray] = {}
@@ -146,7 +147,7 @@ def test_layers_adapt_on_the_training_split_only(tmp_path):
 
 @pytest.mark.slow
 def test_adapted_statistics_come_from_the_training_split(tmp_path):
-    from zoo.trainer import train_model
+    from zoo.train.trainer import train_model
 
     data = _data(tmp_path)
     spec = zoo.get_spec("nbsvm")

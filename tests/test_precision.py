@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 import zoo.backend
+import zoo.train.precision
 from zoo import get_spec
-from zoo.backend import cpu_has_amx, dtype_policy
 from zoo.config import ExperimentConfig
+from zoo.train.precision import cpu_has_amx, dtype_policy
 
 SAPPHIRE_RAPIDS = "flags\t\t: fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
 ICE_LAKE = "flags\t\t: fpu avx2 avx512f avx512_vnni\n"
@@ -46,13 +47,13 @@ def test_unknown_cpu_counts_as_without_amx(tmp_path):
 def test_auto_is_bfloat16_only_on_a_cpu_with_amx(monkeypatch, backend, device, amx, expected):
     environment = {"backend": backend, "device": device}
     monkeypatch.setattr(zoo.backend, "describe_backend", lambda: environment)
-    monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: amx)
+    monkeypatch.setattr(zoo.train.precision, "cpu_has_amx", lambda: amx)
     assert dtype_policy("auto") == expected
 
 
 @pytest.mark.parametrize("precision", ["float32", "mixed_float16", "mixed_bfloat16"])
 def test_a_named_precision_is_used_as_given(monkeypatch, precision):
-    monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: True)
+    monkeypatch.setattr(zoo.train.precision, "cpu_has_amx", lambda: True)
     assert dtype_policy(precision) == precision
 
 
@@ -71,7 +72,7 @@ def bfloat16_model_file(tmp_path):
     import keras
 
     from zoo import InputSpec, build_model
-    from zoo.runs import MODEL_FILE
+    from zoo.train.folder import MODEL_FILE
 
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
@@ -93,11 +94,11 @@ def bfloat16_model_file(tmp_path):
 def test_a_loaded_run_computes_as_auto_gives_on_this_device(
     monkeypatch, bfloat16_model_file, precision, amx, expected
 ):
-    from zoo.runs import Run
+    from zoo.train.folder import Run
 
     environment = {"backend": "tensorflow", "device": "cpu (x86_64, 2 cores)"}
     monkeypatch.setattr(zoo.backend, "describe_backend", lambda: environment)
-    monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: amx)
+    monkeypatch.setattr(zoo.train.precision, "cpu_has_amx", lambda: amx)
     config = {"architecture": "cnn1d", "train": {"precision": precision}}
     model = Run(bfloat16_model_file, None, config).load_model()
     assert model.get_layer("conv").dtype_policy.name == expected
@@ -109,17 +110,17 @@ def test_a_run_whose_precision_fails_here_predicts_in_float32_and_says_so(
 ):
     import numpy as np
 
-    import zoo.trainer
-    from zoo.runs import Run
+    import zoo.train.inputs
+    from zoo.train.folder import Run
 
-    real_predict = zoo.trainer.predict_probabilities
+    real_predict = zoo.train.inputs.predict_probabilities
 
     def fails_in_bfloat16(model, x):  # as oneDNN without bfloat16 convolutions (an AVX2 CPU)
         if model.get_layer("conv").dtype_policy.name != "float32":
             raise RuntimeError("could not create a primitive descriptor")
         return real_predict(model, x)
 
-    monkeypatch.setattr(zoo.trainer, "predict_probabilities", fails_in_bfloat16)
+    monkeypatch.setattr(zoo.train.inputs, "predict_probabilities", fails_in_bfloat16)
     notes = []
     config = {"architecture": "cnn1d", "train": {"precision": "mixed_bfloat16"}}
     x = np.ones((3, 20), dtype="int32")

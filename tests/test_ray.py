@@ -10,10 +10,10 @@ from tests.bench_helpers import (
     interrupt_then_resume_locally,
     tiny_plan,
 )
-from zoo.bench import run_benchmark
+from zoo.bench.driver import run_benchmark
+from zoo.bench.executors import ExecutorSettings, make_executor
+from zoo.bench.results import read_results
 from zoo.errors import ConfigError
-from zoo.executors import ExecutorSettings, make_executor
-from zoo.results import read_results
 
 ray = pytest.importorskip("ray")
 
@@ -40,8 +40,8 @@ def test_ray_gives_the_rows_of_local(reviews_csv, tmp_path, ray_address):
     distributed = run_benchmark(plan, messages.append)
     assert accuracies(distributed) == accuracies(local)
     recorded = read_results(tmp_path / "b.csv")
-    assert sorted((row["model"], row["seed"]) for row in recorded) == sorted(accuracies(local))
-    assert all(row["status"] == "ok" and row["keras_version"] for row in recorded)
+    assert sorted((row.model, row.seed) for row in recorded) == sorted(accuracies(local))
+    assert all(row.status == "ok" and row.keras_version for row in recorded)
     assert len(list((tmp_path / "b.csv.runs").glob("*.npz"))) == 2
     assert messages[-1].startswith("done: ") and messages[-1].endswith("[2/2]")
     assert ray.is_initialized()  # a Ray instance the bench joined is left running
@@ -53,16 +53,16 @@ def test_a_killed_worker_is_retried_and_recorded_once(reviews_csv, tmp_path, ray
     plan = tiny_plan(reviews_csv, results, ("fragile",), 2, on_ray(ray_address))
     rows = run_benchmark(plan, lambda _: None)
     assert (tmp_path / "m").exists()  # one worker did die
-    assert [row["status"] for row in rows] == ["ok", "ok"]
-    assert sorted(row["seed"] for row in read_results(results)) == [0, 1]
+    assert [row.status for row in rows] == ["ok", "ok"]
+    assert sorted(row.seed for row in read_results(results)) == [0, 1]
 
 
 def test_a_worker_that_keeps_dying_is_one_error_row(reviews_csv, tmp_path, ray_address, install):
     install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m", remember=False))
     plan = tiny_plan(reviews_csv, tmp_path / "r.csv", ("fragile",), 1, on_ray(ray_address, 1))
     rows = run_benchmark(plan, lambda _: None)
-    assert len(rows) == 1 and rows[0]["status"] == "error"
-    assert "Ray worker died 2 time(s)" in rows[0]["error"]
+    assert len(rows) == 1 and rows[0].status == "error"
+    assert "Ray worker died 2 time(s)" in rows[0].error
     assert len(read_results(tmp_path / "r.csv")) == 1
 
 

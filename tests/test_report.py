@@ -11,9 +11,9 @@ import pytest
 
 from tests.clirun import run_zoo
 from tests.conftest import write_reviews_csv
-from zoo.report import pareto_front
-from zoo.results import read_results
-from zoo.runlog import read_log
+from zoo.bench.results import read_results
+from zoo.bench.runlog import read_log
+from zoo.report.page import pareto_front
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -65,9 +65,9 @@ def test_each_run_stores_its_predictions_and_history(benched):
     assert len(rows) == 4
     for row in rows:
         log = read_log(results, row)
-        assert log is not None and len(log.labels) == row["test_size"]
-        assert float(np.mean(log.correct)) == pytest.approx(row["test_accuracy"], abs=1e-9)
-        assert len(log.history["val_accuracy"]) == row["epochs_run"]
+        assert log is not None and len(log.labels) == row.test_size
+        assert float(np.mean(log.correct)) == pytest.approx(row.test_accuracy, abs=1e-9)
+        assert len(log.history["val_accuracy"]) == row.epochs_run
 
 
 @pytest.mark.slow
@@ -86,7 +86,7 @@ def test_the_report_holds_every_figure_and_the_results_numbers(benched):
     )
     rows = read_results(results)
     for model in ("bow_logreg", "cnn1d"):
-        accuracies = [row["test_accuracy"] for row in rows if row["model"] == model]
+        accuracies = [row.test_accuracy for row in rows if row.model == model]
         position = page.cells.index(model)
         assert page.cells[position + 1] == "2"  # seeds
         assert page.cells[position + 2] == f"{100 * np.mean(accuracies):.2f}"
@@ -127,18 +127,19 @@ def test_report_errors_are_one_line(tmp_path):
 
 
 def test_runs_of_two_settings_with_the_same_seed_are_reported_apart(tmp_path):
-    from zoo.report import group_runs, write_report
-    from zoo.runlog import RunLog, write_log
+    from zoo.bench.row import ResultRow
+    from zoo.bench.runlog import RunLog, write_log
+    from zoo.report.page import group_runs, write_report
 
     results = tmp_path / "results.csv"
     labels = np.array([0, 1] * 50)
     entries = []
     for config, units, right in (("aaa", 64, 60), ("bbb", 128, 100)):
-        row = {
-            "model": "bilstm", "provider": "keras-zoo 0.2.0", "backend": "tensorflow",
-            "config_hash": config, "seed": 0, "status": "ok", "test_accuracy": right / 100,
-            "train_seconds": 1.0, "params": 10, "hparams": f'{{"units": {units}}}',
-        }  # fmt: skip
+        row = ResultRow(
+            model="bilstm", provider="keras-zoo 0.2.0", backend="tensorflow",
+            config_hash=config, seed=0, status="ok", test_accuracy=right / 100,
+            train_seconds=1.0, params=10, hparams=f'{{"units": {units}}}',
+        )  # fmt: skip
         probabilities = np.where(np.arange(100) < right, labels, 1 - labels).astype("float32")
         write_log(results, row, RunLog(probabilities[:, None], labels, {"accuracy": [0.5]}))
         entries.append((results, row))

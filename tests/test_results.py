@@ -7,23 +7,24 @@ import sys
 
 import pytest
 
+from zoo.bench.results import COLUMNS, append_result, read_results
+from zoo.bench.row import ResultRow
 from zoo.errors import ResultsFileError
-from zoo.results import COLUMNS, append_result, read_results
 
 
 def test_rows_round_trip_with_numbers_and_blanks(tmp_path):
     path = tmp_path / "r.csv"
-    append_result(path, {"model": "cnn1d", "seed": 0, "test_accuracy": 0.875, "error": None})
-    append_result(path, {"model": "lstm", "seed": 1, "learning_rate": 0.001})
+    append_result(path, ResultRow(model="cnn1d", seed=0, test_accuracy=0.875, error=None))
+    append_result(path, ResultRow(model="lstm", seed=1, learning_rate=0.001))
     rows = read_results(path)
-    assert [(row["model"], row["seed"]) for row in rows] == [("cnn1d", 0), ("lstm", 1)]
-    assert rows[0]["test_accuracy"] == 0.875 and rows[0]["error"] is None
-    assert rows[1]["learning_rate"] == 0.001 and set(rows[1]) == set(COLUMNS)
+    assert [(row.model, row.seed) for row in rows] == [("cnn1d", 0), ("lstm", 1)]
+    assert rows[0].test_accuracy == 0.875 and rows[0].error is None
+    assert rows[1].learning_rate == 0.001 and set(rows[1].as_dict()) == set(COLUMNS)
 
 
 def test_a_truncated_last_line_is_refused_naming_it(tmp_path):
     path = tmp_path / "r.csv"
-    append_result(path, {"model": "cnn1d", "seed": 0})
+    append_result(path, ResultRow(model="cnn1d", seed=0))
     path.write_text(path.read_text() + "2026-11-22T10:00:00+00:00,lstm\n")
     with pytest.raises(ResultsFileError, match="line 3 is truncated"):
         read_results(path)
@@ -31,11 +32,11 @@ def test_a_truncated_last_line_is_refused_naming_it(tmp_path):
 
 def test_a_partial_row_left_by_a_killed_writer_is_dropped_on_the_next_append(tmp_path):
     path = tmp_path / "r.csv"
-    append_result(path, {"model": "cnn1d", "seed": 0})
+    append_result(path, ResultRow(model="cnn1d", seed=0))
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("2026-11-22T10:00:00+00:00,lstm,keras-zo")  # killed mid-row
-    append_result(path, {"model": "lstm", "seed": 1})
-    assert [(row["model"], row["seed"]) for row in read_results(path)] == [
+    append_result(path, ResultRow(model="lstm", seed=1))
+    assert [(row.model, row.seed) for row in read_results(path)] == [
         ("cnn1d", 0),
         ("lstm", 1),
     ]
@@ -44,18 +45,19 @@ def test_a_partial_row_left_by_a_killed_writer_is_dropped_on_the_next_append(tmp
 
 def test_appending_keeps_earlier_lines_byte_for_byte(tmp_path):
     path = tmp_path / "r.csv"
-    append_result(path, {"model": "cnn1d", "seed": 0, "test_accuracy": 0.5})
+    append_result(path, ResultRow(model="cnn1d", seed=0, test_accuracy=0.5))
     before = path.read_bytes()
-    append_result(path, {"model": "lstm", "seed": 0})
+    append_result(path, ResultRow(model="lstm", seed=0))
     assert path.read_bytes().startswith(before)
 
 
 WRITER = """
 import sys
 from pathlib import Path
-from zoo.results import append_result
+from zoo.bench.results import append_result
+from zoo.bench.row import ResultRow
 for seed in range(25):
-    append_result(Path(sys.argv[1]), {"model": sys.argv[2], "seed": seed})
+    append_result(Path(sys.argv[1]), ResultRow(model=sys.argv[2], seed=seed))
 """
 
 
@@ -69,7 +71,7 @@ def test_two_writers_on_one_file_lose_no_row(tmp_path):
     rows = read_results(path)
     assert len(rows) == 50
     for model in ("cnn1d", "lstm"):
-        assert sorted(row["seed"] for row in rows if row["model"] == model) == list(range(25))
+        assert sorted(row.seed for row in rows if row.model == model) == list(range(25))
 
 
 def test_a_file_of_an_older_schema_is_refused_with_advice(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from zoo.stats import bootstrap_interval, mcnemar_exact, verdict
+from zoo.report.stats import bootstrap_interval, mcnemar_exact, verdict
 
 
 def _pairs(both: int, only_first: int, only_second: int, neither: int):

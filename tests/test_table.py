@@ -8,24 +8,27 @@ import json
 
 import pytest
 
-from zoo.table import render, summarize
+from zoo.bench.row import ResultRow
+from zoo.report.table import render, summarize
 
 
 def row(model, accuracy, seed=0, **extra):
-    return {
-        "model": model,
-        "provider": "keras-zoo 0.1.0",
-        "backend": "tensorflow",
-        "device": "cpu",
-        "status": "ok",
-        "error": None,
-        "seed": seed,
-        "test_accuracy": accuracy,
-        "params": 1000,
-        "epochs_run": 3,
-        "train_seconds": 10.0,
-        **extra,
-    }
+    return ResultRow(
+        **{
+            "model": model,
+            "provider": "keras-zoo 0.1.0",
+            "backend": "tensorflow",
+            "device": "cpu",
+            "status": "ok",
+            "error": None,
+            "seed": seed,
+            "test_accuracy": accuracy,
+            "params": 1000,
+            "epochs_run": 3,
+            "train_seconds": 10.0,
+            **extra,
+        }
+    )
 
 
 ROWS = [
@@ -49,7 +52,7 @@ def test_means_sample_std_and_best_first():
 
 
 def test_error_rows_count_apart_and_show_their_message():
-    failed = {**row("cnn1d", None, 3), "status": "error", "error": "RuntimeError: boom"}
+    failed = row("cnn1d", None, 3, status="error", error="RuntimeError: boom")
     summary = next(s for s in summarize([*ROWS, failed]) if s["model"] == "cnn1d")
     assert summary["runs"] == 3 and summary["test_accuracy"] == pytest.approx(0.85)
     assert summary["error"] == "RuntimeError: boom"

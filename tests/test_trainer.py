@@ -7,16 +7,16 @@ import pytest
 
 from tests.conftest import write_reviews_csv
 from zoo import get_spec
-from zoo.batching import bucket_widths, token_counts
-from zoo.config import TrainSettings
 from zoo.data.prepare import prepare_data
 from zoo.data.settings import DataSettings
+from zoo.train.buckets import bucket_widths, token_counts
+from zoo.train.settings import TrainSettings
 
 pytestmark = pytest.mark.slow  # trains a model
 
 
 def _train(tmp_path, **settings):
-    from zoo.trainer import train_model
+    from zoo.train.trainer import train_model
 
     path = write_reviews_csv(tmp_path / "noisy.csv", flip_every=5)
     data = prepare_data(DataSettings("file", str(path), max_tokens=200, sequence_length=40))
@@ -56,22 +56,22 @@ def test_bucketed_accuracy_equals_one_text_at_a_time_at_its_bucket_width(tmp_pat
 def test_auto_precision_trains_and_records_what_it_became(tmp_path, monkeypatch):
     """Without AMX (pinned here, whatever this CPU has) ``auto`` trains and records float32;
     which devices get bfloat16 is tests/test_precision.py's."""
-    import zoo.backend
+    import zoo.train.precision
 
-    monkeypatch.setattr(zoo.backend, "cpu_has_amx", lambda: False)
+    monkeypatch.setattr(zoo.train.precision, "cpu_has_amx", lambda: False)
     _, result = _train(tmp_path, precision="auto")
     assert result.metrics["precision"] == "float32"
     assert result.model.get_layer("conv").dtype_policy.name == "float32"
 
 
 def test_a_failure_in_reduced_precision_says_which_precision_and_what_to_use(tmp_path, monkeypatch):
-    import zoo.trainer
+    import zoo.train.contract
     from zoo.errors import TrainingError
 
     def fail(*args):
         raise RuntimeError("could not create a primitive descriptor")
 
-    monkeypatch.setattr(zoo.trainer, "_check_probabilities", fail)
+    monkeypatch.setattr(zoo.train.contract, "check_probabilities", fail)
     with pytest.raises(
         TrainingError,
         match=r"'cnn1d' failed computing in mixed_bfloat16 \("
@@ -90,11 +90,13 @@ def test_time_to_target_is_when_the_first_epoch_reaching_it_ended(monkeypatch, t
     with validation accuracies 0.5, 0.6 and 0.7."""
     from types import SimpleNamespace
 
-    import zoo.trainer
+    import zoo.train.trainer
 
     ticks = iter([10.0, 10.5, 12.0, 14.0, 16.0, 16.5])
-    monkeypatch.setattr(zoo.trainer, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
-    clock = zoo.trainer._Clock(target)
+    monkeypatch.setattr(
+        zoo.train.trainer, "time", SimpleNamespace(perf_counter=lambda: next(ticks))
+    )
+    clock = zoo.train.trainer._Clock(target)
     clock.adapt_seconds = 1.0
     clock.on_train_begin()
     clock.on_train_batch_end(0, {"loss": 0.7})

@@ -15,11 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
-from zoo.config import FLOAT32, PRECISION_AUTO
 from zoo.errors import ConfigError
 
 BACKENDS = ("tensorflow", "jax", "torch")
-AMX_BACKENDS = ("tensorflow", "torch")  # their CPU kernels (oneDNN) compute bfloat16 on AMX
 # What native framework code writes to stderr while it loads: TensorFlow's absl/glog lines
 # ("I0000 00:00:… port.cc:153] oneDNN …"), absl's pre-init warning and its continuation lines.
 START_UP_NOISE = re.compile(
@@ -103,37 +101,6 @@ def quiet_start_up() -> Iterator[None]:
             ]
             for line in kept:
                 print(line, file=sys.stderr)
-
-
-def dtype_policy(precision: str) -> str:
-    """The Keras dtype policy a run trains with: ``precision`` itself, unless it is ``auto``.
-
-    ``auto`` is ``mixed_bfloat16`` where bfloat16 was measured to pay: TensorFlow or torch
-    computing on a CPU with AMX, whose bfloat16 matrix units oneDNN uses. Elsewhere ``float32``:
-    jax (XLA) ran bfloat16 1.2 times slower on the same CPU; without AMX, TensorFlow's bfloat16
-    convolutions ran 1.4 (AVX512-BF16) to 3 times (AVX512) slower, or failed (AVX2); on GPUs it
-    has not been measured.
-    """
-    if precision != PRECISION_AUTO:
-        return precision
-    environment = describe_backend()
-    on_cpu = environment["device"].startswith("cpu")
-    amx = on_cpu and environment["backend"] in AMX_BACKENDS and cpu_has_amx()
-    return "mixed_bfloat16" if amx else FLOAT32
-
-
-def cpu_has_amx(cpuinfo: str = "/proc/cpuinfo") -> bool:
-    """Whether the CPU has AMX bfloat16 units, as Linux lists its flags, and oneDNN may use
-    them (``ONEDNN_MAX_CPU_ISA`` can cap it below AMX); False where unknown."""
-    cap = os.environ.get("ONEDNN_MAX_CPU_ISA", "ALL").upper()
-    if cap not in ("ALL", "DEFAULT") and "AMX" not in cap:
-        return False
-    try:
-        with open(cpuinfo, encoding="utf-8") as handle:
-            flags = next((line for line in handle if line.startswith("flags")), "")
-    except OSError:
-        return False
-    return "amx_bf16" in flags.split()
 
 
 def describe_backend() -> dict[str, str]:

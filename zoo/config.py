@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -29,62 +30,14 @@ from typing import Any
 from zoo.data.settings import AUTO, LONGEST, DataSettings, infer_dataset
 from zoo.errors import ConfigError, PluginError
 from zoo.spec import ArchitectureSpec, coerce_value, suggestion
+from zoo.train.settings import TrainSettings
+
+EMBEDDING_DIM = "embedding_dim"
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-
-# each optimizer by its name in settings and its class in keras.optimizers
-OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
-SCHEDULES = ("constant", "cosine")
-# "auto": the fastest policy measured for the device a run trains on (zoo.backend.dtype_policy)
-PRECISION_AUTO = "auto"
-FLOAT32 = "float32"
-PRECISIONS = (PRECISION_AUTO, FLOAT32, "mixed_float16", "mixed_bfloat16")
-EMBEDDING_DIM = "embedding_dim"
-_FIELD_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    """How one model is trained."""
-
-    optimizer: str = "adam"
-    learning_rate: float = 0.001
-    schedule: str = "cosine"  # decay to 0 over the epochs, or "constant"
-    epochs: int = 3
-    batch_size: int = 64
-    seed: int = 0
-    patience: int = 0  # early stopping off: the schedule ends at the last epoch
-    precision: str = FLOAT32
-    embeddings: str | None = None
-    embeddings_trainable: bool = True
-    target_accuracy: float | None = None
-    bucketing: bool = True  # batches cut to their longest text, for models that take any length
-
-    def check(self) -> None:
-        if self.optimizer not in OPTIMIZERS:
-            raise ConfigError(
-                f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"
-            )
-        if self.schedule not in SCHEDULES:
-            raise ConfigError(
-                f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}"
-            )
-        if self.precision not in PRECISIONS:
-            raise ConfigError(
-                f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}"
-            )
-        for name in ("epochs", "batch_size"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
-        if self.learning_rate <= 0:
-            raise ConfigError(f"learning_rate must be positive, got {self.learning_rate}")
-        if self.patience < 0:
-            raise ConfigError(f"patience must be 0 (off) or more, got {self.patience}")
-        if self.target_accuracy is not None and not 0 < self.target_accuracy <= 1:
-            raise ConfigError(f"target accuracy must be in (0, 1], got {self.target_accuracy}")
 
 
 @dataclass
@@ -222,6 +175,7 @@ def _merge(base: dict, top: dict) -> dict:
 
 def _build(cls: type, values: dict[str, Any], table: str):
     names = {f.name: f for f in fields(cls)}
+    hints = typing.get_type_hints(cls)
     for key, value in values.items():
         if key not in names:
             raise ConfigError(
@@ -229,9 +183,13 @@ def _build(cls: type, values: dict[str, Any], table: str):
                 f"valid: {', '.join(names)}"
             )
         if value is not None:
-            kind = _FIELD_TYPES[str(names[key].type).split("|")[0].strip()]
-            values[key] = coerce_value(key, value, kind)
+            values[key] = coerce_value(key, value, _scalar_type(hints[key]))
     return cls(**values)
+
+
+def _scalar_type(hint: Any) -> type:
+    """``int`` for ``int``, ``int | None`` and ``int | str``: the first type a value is read as."""
+    return next(kind for kind in (typing.get_args(hint) or (hint,)) if kind is not type(None))
 
 
 def config_hash(*parts: Any) -> str:

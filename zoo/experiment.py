@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.config import EMBEDDING_DIM, ExperimentConfig, TrainSettings, config_hash
+from zoo.config import EMBEDDING_DIM, ExperimentConfig, config_hash
 from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
 from zoo.data.prepare import (
     DATA_LOCATIONS,
@@ -28,6 +28,7 @@ from zoo.data.settings import DataSettings
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError
 from zoo.spec import ArchitectureSpec
+from zoo.train.settings import TrainSettings
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,15 @@ from typing import Any
 import numpy as np
 
 from zoo.config import EMBEDDING_DIM
-from zoo.predictions import improbable_values
+from zoo.data.prepare import PreparedData
+from zoo.data.text import Vectorizer
 from zoo.registry import ENTRY_POINT_GROUP, get_registry
 from zoo.spec import ArchitectureSpec, InputSpec
 
 TINY_VOCAB = 10
 TINY_LENGTH = 8
 TINY_BATCH = 4
+TINY_ROWS = 16  # texts in each of the three splits
 
 
 def tiny_input_spec(num_classes: int = 2, **changes: Any) -> InputSpec:
@@ -39,37 +41,56 @@ def tiny_batch(num_classes: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return tokens, labels
 
 
+def tiny_data(num_classes: int = 2, seed: int = 0) -> PreparedData:
+    """Encoded splits of random texts of 1 to ``TINY_LENGTH`` words over ``TINY_VOCAB`` ids,
+    left-padded as real data are, so bucketed batches come in several widths."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(TINY_VOCAB - 2)]  # the padding and OOV ids take two
+    texts = [
+        " ".join(rng.choice(words, size=rng.integers(1, TINY_LENGTH + 1)))
+        for _ in range(3 * TINY_ROWS)
+    ]
+    vectorizer, _ = Vectorizer.fit(texts, TINY_VOCAB, TINY_LENGTH, "start")
+    x = vectorizer.encode(texts)
+    y = rng.integers(0, num_classes, size=len(texts)).astype(np.int64)
+    train, val, test = (slice(i * TINY_ROWS, (i + 1) * TINY_ROWS) for i in range(3))
+    return PreparedData(
+        x[train],
+        y[train],
+        x[val],
+        y[val],
+        x[test],
+        y[test],
+        vectorizer=vectorizer,
+        class_names=[f"class{i}" for i in range(num_classes)],
+        dataset_name="tiny",
+    )
+
+
 def check_defaults(spec: ArchitectureSpec) -> None:
     """Every default hyperparameter passes the spec's own checks."""
     assert spec.resolve(spec.defaults) == spec.defaults, f"{spec.name}: defaults do not resolve"
 
 
 def check_build_and_fit(spec: ArchitectureSpec, num_classes: int, **hparams: Any) -> Any:
-    """Build, check output shape and range, run one fit step; returns the fitted model."""
-    from zoo.adapt import adapt_layers
-    from zoo.config import TrainSettings
-    from zoo.trainer import compile_model
+    """Train one epoch on tiny data as every run trains (``zoo.train.run.execute``): the run
+    checks the model's contract (``zoo.train.contract``), feeds it length-bucketed batches as
+    the bench does, and fails on a loss that is not finite. Returns the fitted model."""
+    from zoo.experiment import PlannedRun
+    from zoo.train.run import execute
+    from zoo.train.settings import TrainSettings
 
-    input_spec = tiny_input_spec(num_classes)
-    model = spec.builder(input_spec, **spec.resolve(hparams))
-    tokens, labels = tiny_batch(num_classes)
-    adapt_layers(model, tokens, labels)
-    outputs = np.asarray(model.predict(tokens, verbose=0))
-    units = input_spec.output_units
-    assert outputs.shape == (TINY_BATCH, units), f"{spec.name}: output shape {outputs.shape}"
-    assert improbable_values(outputs, tolerance=1e-4) is None, (
-        f"{spec.name}: outputs outside [0, 1] or not summing to 1"
-    )
-    compile_model(model, TrainSettings(), num_classes)
-    loss = model.fit(tokens, labels, batch_size=TINY_BATCH, epochs=1, verbose=0).history["loss"]
-    assert np.isfinite(loss[0]), f"{spec.name}: loss is not finite after one step"
-    return model
+    run = PlannedRun(spec, TrainSettings(epochs=1, batch_size=TINY_BATCH), spec.resolve(hparams))
+    outcome = execute(run, tiny_data(num_classes), verbose=0)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.result.model
 
 
 def check_save_reload(spec: ArchitectureSpec, model: Any, directory: Path) -> None:
     """Saving as ``.keras`` and loading in safe mode, in a new process too, gives the same
     weights (adapted state included) and the same predictions."""
-    from zoo.runs import check_reloads, load_keras_model
+    from zoo.train.folder import check_reloads, load_keras_model
 
     path = Path(directory) / f"{spec.name}.keras"
     model.save(path)
@@ -86,18 +107,19 @@ def check_save_reload(spec: ArchitectureSpec, model: Any, directory: Path) -> No
 
 
 def check_pretrained_embeddings(spec: ArchitectureSpec) -> None:
-    """A given embedding matrix is used as the embedding weights, frozen when asked.
+    """A given embedding matrix is a weight of the model, frozen when asked, as every run checks
+    (``zoo.train.contract.check_embeddings``).
 
     Only architectures with an ``embedding_dim`` hyperparameter take pretrained vectors.
     """
     if EMBEDDING_DIM not in spec.hparams:
         return
+    from zoo.train.contract import check_embeddings
+
     matrix = np.random.default_rng(0).normal(size=(TINY_VOCAB, 6)).astype("float32")
     input_spec = tiny_input_spec(embedding_matrix=matrix, embeddings_trainable=False)
-    model = spec.builder(input_spec, **spec.defaults)
-    found = [w for w in model.non_trainable_weights if tuple(w.shape) == matrix.shape]
-    assert found, f"{spec.name}: the embedding matrix is not a frozen weight of the model"
-    np.testing.assert_allclose(np.asarray(found[0]), matrix)
+    model = spec.builder(input_spec, **{**spec.defaults, EMBEDDING_DIM: 6})
+    check_embeddings(model, spec.name, matrix, trainable=False)
 
 
 def check_light_import(spec: ArchitectureSpec) -> None:

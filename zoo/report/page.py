@@ -1,7 +1,8 @@
 """``zoo report``: figures, confidence intervals and significance tests from results files.
 
-Reads rows (and the run logs stored beside them, see ``zoo.runlog``) and writes a self-contained
-``report.html`` (figures embedded, no network at view time) with a PNG of each figure. matplotlib
+Reads rows (and the run logs stored beside them, see ``zoo.bench.runlog``) and writes a
+self-contained ``report.html`` (figures embedded, no network at view time) with a PNG of each
+figure. matplotlib
 does the drawing; it is an optional dependency (``pip install 'keras-zoo[report]'``).
 """
 
@@ -19,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from zoo.bench.row import ResultRow
+from zoo.bench.runlog import RunLog, read_log
 from zoo.errors import ConfigError
 from zoo.paths import staged
-from zoo.runlog import RunLog, read_log
-from zoo.stats import bootstrap_interval, mcnemar_exact, verdict
-from zoo.table import CORE_PROVIDER, group_key, summarize
+from zoo.report.stats import bootstrap_interval, mcnemar_exact, verdict
+from zoo.report.table import CORE_PROVIDER, group_key, summarize, summary_key
 
 FIGURES = ("learning_curves", "accuracy_vs_time", "seed_spread")
 REPORT_FILE = "report.html"
@@ -32,16 +34,16 @@ REPORT_FILE = "report.html"
 @dataclass
 class ModelRuns:
     """The finished runs of one model, provider and backend: the comparison table's summary of
-    them (``zoo.table.summarize``), the rows, and their logs where stored."""
+    them (``zoo.report.table.summarize``), the rows, and their logs where stored."""
 
     label: str
     summary: dict[str, Any]
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[ResultRow] = field(default_factory=list)
     logs: list[RunLog | None] = field(default_factory=list)
 
     @property
     def accuracies(self) -> list[float]:
-        return [float(row["test_accuracy"]) for row in self.rows]
+        return [float(row.test_accuracy) for row in self.rows]
 
     @property
     def mean_accuracy(self) -> float:
@@ -58,7 +60,7 @@ class ModelRuns:
 
     def correct_by_seed(self) -> dict[int, np.ndarray]:
         return {
-            int(row["seed"]): log.correct
+            int(row.seed): log.correct
             for row, log in zip(self.rows, self.logs, strict=True)
             if log is not None
         }
@@ -71,11 +73,11 @@ class ModelRuns:
         return bootstrap_interval(correct)
 
 
-def group_runs(entries: Iterable[tuple[Path, dict[str, Any]]]) -> list[ModelRuns]:
+def group_runs(entries: Iterable[tuple[Path, ResultRow]]) -> list[ModelRuns]:
     """Finished rows grouped as the comparison table groups them, best mean accuracy first."""
-    members: dict[tuple[str, str, str, str], list[tuple[Path, dict[str, Any]]]] = {}
+    members: dict[tuple[str, str, str, str], list[tuple[Path, ResultRow]]] = {}
     for path, row in entries:
-        if row.get("status") == "ok":
+        if row.ok:
             members.setdefault(group_key(row), []).append((path, row))
     several_backends = len({key[2] for key in members}) > 1
     groups = []
@@ -88,7 +90,7 @@ def group_runs(entries: Iterable[tuple[Path, dict[str, Any]]]) -> list[ModelRuns
             label += f" [{summary['backend']}]"
         if summary["settings"]:
             label += f" [{summary['settings']}]"
-        group = members[group_key(summary)]
+        group = members[summary_key(summary)]
         rows = [row for _, row in group]
         groups.append(ModelRuns(label, summary, rows, [read_log(p, row) for p, row in group]))
     return groups
@@ -114,7 +116,7 @@ def comparisons(groups: list[ModelRuns]) -> list[str]:
     return lines
 
 
-def write_report(entries: list[tuple[Path, dict[str, Any]]], out: Path) -> Path:
+def write_report(entries: list[tuple[Path, ResultRow]], out: Path) -> Path:
     """Draw every figure and write ``report.html`` with them into ``out``; its path."""
     groups = group_runs(entries)
     if not groups:
@@ -169,7 +171,7 @@ def _learning_curves(pyplot: Any, groups: list[ModelRuns]) -> bytes:
                 for prefix, style in (("", "--"), ("val_", "-")):
                     values = log.history.get(prefix + metric, [])
                     epochs = range(1, len(values) + 1)
-                    label = f"{'validation' if prefix else 'train'}, seed {row['seed']}"
+                    label = f"{'validation' if prefix else 'train'}, seed {row.seed}"
                     axis.plot(epochs, values, style, marker="o", label=label)
         accuracy_axis.set_title(f"{group.label}: accuracy")
         loss_axis.set_title(f"{group.label}: loss")

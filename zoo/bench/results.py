@@ -1,4 +1,4 @@
-"""The benchmark results file: a CSV with a fixed set of columns, one row appended per run.
+"""The benchmark results file: a CSV of ``ResultRow`` columns (``zoo.bench.row``), one row per run.
 
 Each row is written with one ``write`` on a file opened for appending and flushed to disk, so
 its cost does not grow with the file, two benches writing the same file lose no row, and a
@@ -17,57 +17,14 @@ import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from zoo.bench.row import COLUMNS, ResultRow, column_types
 from zoo.errors import ResultsFileError
 from zoo.paths import check_can_create
 
-# every column, in file order, with the type its values are read back as
-SCHEMA: dict[str, type] = {
-    "timestamp": str,
-    "model": str,
-    "provider": str,
-    "seed": int,
-    "config_hash": str,
-    "status": str,
-    "error": str,
-    "params": int,
-    "test_accuracy": float,
-    "best_val_accuracy": float,
-    "epochs_run": int,
-    "train_seconds": float,
-    "first_step_seconds": float,
-    "seconds_per_epoch": float,
-    "train_samples_per_second": float,
-    "inference_samples_per_second": float,
-    "latency_ms": float,
-    "time_to_target_seconds": float,
-    "target_accuracy": float,
-    "dataset": str,
-    "data_fingerprint": str,
-    "text_column": str,
-    "label_column": str,
-    "num_classes": int,
-    "train_size": int,
-    "val_size": int,
-    "test_size": int,
-    "max_tokens": int,
-    "sequence_length": int,
-    "batch_size": int,
-    "epochs": int,
-    "optimizer": str,
-    "learning_rate": float,
-    "precision": str,
-    "embeddings": str,
-    "hparams": str,
-    "backend": str,
-    "keras_version": str,
-    "framework_version": str,
-    "device": str,
-    "command": str,
-}
-COLUMNS = tuple(SCHEMA)
+TYPES = column_types()
 
 
-def read_results(path: Path) -> list[dict[str, Any]]:
+def read_results(path: Path) -> list[ResultRow]:
     """Rows of an existing results file (none if absent); numbers parsed, blanks as None."""
     if not path.exists():
         return []
@@ -89,12 +46,12 @@ def read_results(path: Path) -> list[dict[str, Any]]:
             raise ResultsFileError(
                 f"{path} line {number} is truncated or damaged; fix or remove that line"
             )
-        rows.append({key: _parse(key, value) for key, value in row.items()})
+        rows.append(ResultRow(**{key: _parse(key, value) for key, value in row.items()}))
     return rows
 
 
 def _parse(key: str, value: str) -> Any:
-    kind = SCHEMA[key]
+    kind = TYPES[key]
     if value == "":
         return None
     if kind is str:
@@ -106,9 +63,9 @@ def _parse(key: str, value: str) -> Any:
     return int(number) if kind is int and number.is_integer() else number
 
 
-def append_result(path: Path, row: dict[str, Any]) -> None:
-    """Append ``row`` (missing columns left blank), creating the file with its header if needed."""
-    line = _csv_line([_format(row.get(key)) for key in COLUMNS]).encode("utf-8")
+def append_result(path: Path, row: ResultRow) -> None:
+    """Append ``row`` (None left blank), creating the file with its header if needed."""
+    line = _csv_line([_format(getattr(row, key)) for key in COLUMNS]).encode("utf-8")
     try:
         if not path.exists():
             _create(path)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from zoo.backend import import_keras
-from zoo.batching import Batch, plan_batches
+from zoo.train.buckets import Batch, plan_batches
 
 keras = import_keras()
 
@@ -31,7 +31,7 @@ def batches(
     seed: int | None = None,
     bucketed: bool = True,
 ) -> Any:
-    """The batches :func:`zoo.batching.plan_batches` plans, reshuffled each epoch when ``seed``
+    """The batches :func:`zoo.train.buckets.plan_batches` plans, reshuffled each epoch when ``seed``
     is given; ``(tokens,)`` or ``(tokens, labels)`` each."""
     fixed_plan = plan_batches(x, batch_size, bucketed=bucketed)  # every epoch's without a seed
     if seed is None:
@@ -113,3 +113,14 @@ class _Batches(keras.utils.PyDataset):
 
     def on_epoch_end(self) -> None:
         self.current = list(self.make())
+
+
+def takes_any_length(model: Any) -> bool:
+    """Whether the model's token input has no fixed length, so batches may be cut shorter."""
+    shape = model.input_shape
+    return isinstance(shape, tuple) and len(shape) == 2 and shape[1] is None
+
+
+def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 0) -> np.ndarray:
+    """Model outputs for ``x`` in its row order; length-bucketed when the model allows it."""
+    return predict_outputs(model, x, batch_size or INFERENCE_BATCH, takes_any_length(model))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import json
 import os
@@ -11,20 +10,25 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from tabulate import tabulate
 
 from zoo import __version__
 from zoo.backend import BACKENDS, require_backend, select_backend
-from zoo.config import OPTIMIZERS, PRECISIONS, SCHEDULES, assemble_config
+from zoo.bench.executors import EXECUTORS, ExecutorSettings
+from zoo.config import assemble_config
 from zoo.data.settings import AUTO, AUTO_CAP, LONGEST, TRUNCATE_SIDES
 from zoo.errors import ConfigError, DatasetError, ZooError, one_line
-from zoo.executors import EXECUTORS, ExecutorSettings
 from zoo.interrupts import catch_interrupts
 from zoo.registry import Registry, get_registry
-from zoo.table import FORMATS, render
+from zoo.report.table import FORMATS, render
+
+if TYPE_CHECKING:
+    from zoo.bench.row import ResultRow
+from zoo.train.precision import PRECISIONS
+from zoo.train.settings import OPTIMIZERS, SCHEDULES
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -222,8 +226,8 @@ def _single(*names: str, **kwargs: Any) -> Callable:
 
 def _default(text: str, setting: str) -> str:
     """``text`` followed by the default of the data or training ``setting``."""
-    from zoo.config import TrainSettings
     from zoo.data.settings import DataSettings
+    from zoo.train.settings import TrainSettings
 
     source = DataSettings() if hasattr(DataSettings(), setting) else TrainSettings()
     return f"{text} (default: {getattr(source, setting)})".strip()
@@ -434,12 +438,12 @@ def bench_command(
     models = _registry().select(names)
     _flush_plugin_warnings()
     if report_dir:
-        from zoo.report import require_matplotlib
+        from zoo.report.page import require_matplotlib
 
         require_matplotlib()  # before any training
     select_backend(backend)
     chosen = _backend_list(backends) if backends else []
-    from zoo.bench import BenchPlan, run_benchmark
+    from zoo.bench.driver import BenchPlan, run_benchmark
 
     plan = BenchPlan(
         models=models,
@@ -458,7 +462,7 @@ def bench_command(
             gpus_per_run,
         ),
     )
-    rows: list[dict[str, Any]] = []
+    rows: list[ResultRow] = []
     catch_interrupts()
     report = functools.partial(click.echo, err=True)
     try:
@@ -475,25 +479,25 @@ def bench_command(
     _emit(rows, fmt)
     click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
     _write_report(rows, Path(results_path), report_dir)
-    failed = [row for row in rows if row.get("status") == "error"]
+    failed = [row for row in rows if not row.ok]
     if failed:
         _fail(
-            f"{len(failed)} of {len(rows)} run(s) failed, first {failed[0]['model']}: "
-            f"{failed[0]['error']}; the error rows are in {results_path}",
+            f"{len(failed)} of {len(rows)} run(s) failed, first {failed[0].model}: "
+            f"{failed[0].error}; the error rows are in {results_path}",
             EXIT_RUNS_FAILED,
         )
 
 
-def _write_report(rows: list[dict[str, Any]], results_path: Path, report_dir: str | None) -> None:
-    if not report_dir or not any(row.get("status") == "ok" for row in rows):
+def _write_report(rows: list[ResultRow], results_path: Path, report_dir: str | None) -> None:
+    if not report_dir or not any(row.ok for row in rows):
         return
-    from zoo.report import write_report
+    from zoo.report.page import write_report
 
     page = write_report([(results_path, row) for row in rows], Path(report_dir))
     click.echo(f"zoo: report in {page}", err=True)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+def _emit(rows: list[ResultRow], fmt: str) -> None:
     if rows:
         click.echo(render(rows, fmt))
 
@@ -526,8 +530,8 @@ def report_command(results: tuple[str, ...], out_dir: str) -> None:
 
     Reads results files (default: zoo-results.csv) and the run logs stored beside them.
     """
-    from zoo.report import require_matplotlib, write_report
-    from zoo.results import read_results
+    from zoo.bench.results import read_results
+    from zoo.report.page import require_matplotlib, write_report
 
     require_matplotlib()
     entries = []
@@ -557,7 +561,7 @@ def report_command(results: tuple[str, ...], out_dir: str) -> None:
 def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **options) -> None:
     """Train one architecture and save the run to --out."""
     from zoo.experiment import Experiment
-    from zoo.runs import check_output_dir
+    from zoo.train.folder import check_output_dir
 
     spec = _registry().architecture(name)
     _flush_plugin_warnings()
@@ -565,29 +569,15 @@ def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **o
     out = Path(out_dir)
     check_output_dir(out)
     select_backend(backend)
-    data, (run,) = experiment.prepare(functools.partial(click.echo, err=True), summary=not quiet)
-    from zoo.backend import describe_backend
+    notify = functools.partial(click.echo, err=True)
+    data, (run,) = experiment.prepare(notify, summary=not quiet)
+    from zoo.backend import configured_backend
     from zoo.experiment import run_key
-    from zoo.runs import save_run
-    from zoo.trainer import train_model  # imports Keras: every input check is done
+    from zoo.train.folder import train_to_folder
 
-    environment = describe_backend()
-    with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
-        result = train_model(
-            spec, data, run.train, run.hparams, run.embedding_matrix, 0 if quiet else "auto"
-        )
-    record = {
-        "architecture": name,
-        "provider": spec.provider_label,
-        "hparams": run.hparams,
-        "data": dataclasses.asdict(experiment.data_settings.resolved()),
-        "data_fingerprint": data.fingerprint,
-        "train": dataclasses.asdict(run.train),
-        "class_names": data.class_names,
-        "config_hash": run_key(run, data, experiment.data_settings, environment["backend"]),
-        **environment,
-    }
-    save_run(out, result.model, data.vectorizer, record, result.history, result.metrics)
+    key = run_key(run, data, experiment.data_settings, configured_backend())
+    verbose = 0 if quiet else "auto"
+    result = train_to_folder(run, data, experiment.data_settings, key, out, verbose, notify)
     metrics = result.metrics
     click.echo(
         f"{name}: test accuracy {metrics['test_accuracy'] * 100:.2f} % on "
@@ -614,8 +604,8 @@ def evaluate_command(run_dir, backend, **data) -> None:
     """
 
     from zoo.experiment import evaluation_split
-    from zoo.predictions import predict_labels
-    from zoo.runs import read_run
+    from zoo.train.folder import read_run
+    from zoo.train.outputs import predict_labels
 
     run = read_run(run_dir)
     _registry()  # plugins load here, so their warnings wait for the command's outcome
@@ -646,7 +636,7 @@ def evaluate_command(run_dir, backend, **data) -> None:
 @click.option("--backend", type=click.Choice(BACKENDS))
 def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
     """Predict the label of each text: zoo predict RUN "i really liked the movie"."""
-    from zoo.runs import read_run, require_run_dir
+    from zoo.train.folder import read_run, require_run_dir
 
     require_run_dir(run_dir)
     items = list(texts)
@@ -658,7 +648,7 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
         raise ConfigError("give texts as arguments, with --file, or one per line on stdin")
     run = read_run(run_dir)
     select_backend(backend)
-    from zoo.predictions import confidences, predict_labels
+    from zoo.train.outputs import confidences, predict_labels
 
     _registry()  # plugins load here, so their warnings wait for the command's outcome
     probabilities = run.predict(

@@ -1,4 +1,4 @@
-"""``python -m zoo.executors.worker TASK DATA OUT``: one run in a process of its own.
+"""``python -m zoo.bench.executors.worker TASK DATA OUT``: one run in a process of its own.
 
 TASK and DATA are pickles the driver wrote for its own workers (never a user's file); the
 outcome is pickled to OUT through a temporary file and a rename, so OUT exists only complete.
@@ -15,8 +15,8 @@ from pathlib import Path
 
 def main(task_path: str, data_path: str, out_path: str) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from zoo.bench.executors.task import execute_task
     from zoo.errors import one_line
-    from zoo.executors.task import execute_task
 
     try:  # e.g. a plugin module that this Python cannot import
         task = pickle.loads(Path(task_path).read_bytes())

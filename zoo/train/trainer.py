@@ -12,22 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from zoo.adapt import adapt_layers
-from zoo.backend import dtype_policy, import_keras, seed_everything
-from zoo.batching import plan_batches
-from zoo.config import FLOAT32, OPTIMIZERS, TrainSettings
+from zoo.backend import import_keras, seed_everything
 from zoo.data.prepare import PreparedData
-from zoo.errors import PluginError, TrainingError, ZooError, one_line
-from zoo.feeding import INFERENCE_BATCH, batches, predict_outputs, trace_inference
-from zoo.predictions import improbable_values, predict_labels
+from zoo.errors import TrainingError
 from zoo.spec import ArchitectureSpec, InputSpec
+from zoo.train.adapt import adapt_layers
+from zoo.train.buckets import plan_batches
+from zoo.train.contract import build_checked, check_compiled_inference
+from zoo.train.inputs import INFERENCE_BATCH, batches, predict_probabilities, takes_any_length
+from zoo.train.outputs import predict_labels
+from zoo.train.precision import training_precision
+from zoo.train.settings import OPTIMIZERS, TrainSettings
 
 keras = import_keras()
 
 LATENCY_REPEATS = 20
-PROBE_ROWS = 8  # training texts the untrained model is checked on
-AGREEMENT_ROWS = 64  # texts of a fixed-length model on which compiled and eager inference agree
-AGREEMENT_TOLERANCE = 0.05  # in probability: rounding stays far below it, broken inference above
 
 
 @dataclass
@@ -75,16 +74,9 @@ def train_model(
     """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split."""
 
     seed_everything(settings.seed)
-    previous_policy = keras.mixed_precision.global_policy().name
-    policy = dtype_policy(settings.precision)
-    keras.mixed_precision.set_global_policy(policy)
-    try:
+    with training_precision(settings.precision, spec.name) as policy:
         input_spec = input_spec_for(data, settings, embedding_matrix)
-        model = _build(spec, input_spec, hparams)
-        _check_output(model, spec.name, input_spec)
-        _check_probabilities(model, spec.name, data.x_train[:PROBE_ROWS])
-        if embedding_matrix is not None:
-            _check_embeddings(model, spec.name, embedding_matrix, settings.embeddings_trainable)
+        model = build_checked(spec, input_spec, hparams, data.x_train)
         clock = _Clock(settings.target_accuracy)
         adapt_start = time.perf_counter()
         adapt_layers(model, data.x_train, data.y_train)
@@ -117,7 +109,7 @@ def train_model(
                 f"'{spec.name}': the loss became NaN in epoch {clock.nan_epoch}; "
                 "lower the learning rate or use float32 precision"
             )
-        _check_compiled_inference(model, spec.name, data.x_train)
+        check_compiled_inference(model, spec.name, data.x_train)
         inference, probabilities = measure_inference(model, data)
         metrics = {
             "params": int(model.count_params()),
@@ -127,117 +119,6 @@ def train_model(
         }
         history = {k: [float(v) for v in vs] for k, vs in history.items()}
         return TrainResult(model, history, metrics, probabilities)
-    except ZooError:
-        raise
-    except Exception as exc:
-        if policy == FLOAT32:
-            raise
-        raise TrainingError(  # e.g. oneDNN without bfloat16 convolutions on an AVX2 CPU
-            f"'{spec.name}' failed computing in {policy} ({one_line(exc)}); this device may "
-            "not support it: run it with --precision float32 (or auto)"
-        ) from exc
-    finally:
-        keras.mixed_precision.set_global_policy(previous_policy)
-
-
-def _build(spec: ArchitectureSpec, input_spec: InputSpec, hparams: dict[str, Any]) -> Any:
-    """Call the plugin's builder; its failure names the plugin instead of looking like ours."""
-    try:
-        return spec.builder(input_spec, **hparams)
-    except ZooError:
-        raise
-    except Exception as exc:  # a plugin's builder may fail in any way
-        provider = spec.provider_label or "its plugin"
-        raise PluginError(
-            f"architecture '{spec.name}' ({provider}) failed to build: {one_line(exc)}; "
-            f"check its hyperparameters with 'zoo info {spec.name}' or report it to its author"
-        ) from exc
-
-
-def _check_output(model: Any, name: str, input_spec: InputSpec) -> None:
-    expected = input_spec.output_units
-    shape = tuple(model.output_shape)
-    if len(shape) != 2 or shape[-1] != expected:
-        raise TrainingError(
-            f"architecture '{name}' returns outputs of shape {shape}, expected (None, {expected}) "
-            f"for {input_spec.num_classes} classes; fix the plugin's builder"
-        )
-
-
-def _check_probabilities(model: Any, name: str, x: np.ndarray) -> None:
-    """The model's outputs must be probabilities: in [0, 1], summing to 1 over classes.
-
-    Fed as every later inference is (:func:`predict_probabilities`), so TensorFlow traces the
-    model's predict function once, for batches of any size and width, and not again for each
-    new shape (which it warns about on stderr once a few models have done it).
-    """
-    outside = improbable_values(predict_probabilities(model, x), tolerance=1e-3)
-    if outside is not None:
-        example = f" (e.g. {outside.flat[0]:.3g})" if outside.size else ""
-        raise TrainingError(
-            f"architecture '{name}' returns values outside [0, 1] or not summing to 1"
-            f"{example}: end it in a sigmoid (2 classes) or a softmax, as "
-            "zoo.blocks.classifier_head does; fix the plugin's builder"
-        )
-
-
-def _check_embeddings(model: Any, name: str, matrix: np.ndarray, trainable: bool) -> None:
-    """The pretrained matrix must be a weight of the model, frozen when asked: else the row
-    would claim pretrained vectors the model never used."""
-    for weight in model.trainable_weights + model.non_trainable_weights:
-        if tuple(weight.shape) == matrix.shape and np.allclose(np.asarray(weight), matrix):
-            if weight.trainable and not trainable:
-                raise TrainingError(
-                    f"architecture '{name}' trains the pretrained embeddings although "
-                    "--freeze-embeddings was given; its builder must pass "
-                    "input_spec.embeddings_trainable on (zoo.blocks.embed does)"
-                )
-            return
-    raise TrainingError(
-        f"architecture '{name}' ignores the pretrained embeddings: no weight of its model holds "
-        "them; its builder must use input_spec.embedding_matrix (zoo.blocks.embed does)"
-    )
-
-
-def _check_compiled_inference(model: Any, name: str, x: np.ndarray) -> None:
-    """The compiled function that ``evaluate`` and ``predict`` run must give the eager forward
-    pass's outputs. On jax with a GPU (Keras 3.15.1, jax 0.11.2) the recurrent models trained to
-    96 % training accuracy while every validation and test output sat near 0.5: without this
-    check that is a row at chance that looks like a result."""
-    tokens = _agreement_batch(model, x)
-    trace_inference(model, tokens.dtype)
-    compiled = np.asarray(model.predict_on_batch(tokens), dtype=np.float64)
-    eager = np.asarray(keras.ops.convert_to_numpy(model(tokens, training=False)), np.float64)
-    difference = float(np.max(np.abs(compiled - eager), initial=0.0))
-    if not difference <= AGREEMENT_TOLERANCE:  # NaN fails too
-        raise TrainingError(
-            f"'{name}': the compiled inference that evaluate and predict run disagrees with the "
-            f"model's eager forward pass on the same training texts (outputs differ by up to "
-            f"{difference:.2f}), so its accuracy would be wrong: a bug of the "
-            f"{keras.backend.backend()} backend or of one of the model's layers; try another "
-            "--backend, or report it to the architecture's author"
-        )
-
-
-def _agreement_batch(model: Any, x: np.ndarray) -> np.ndarray:
-    """Training texts shaped as inference batches are: the largest bucket of the first
-    ``INFERENCE_BATCH`` texts, cut to its width, when the model takes any length."""
-    sample = x[:INFERENCE_BATCH]
-    if not takes_any_length(model):
-        return sample[:AGREEMENT_ROWS]
-    batch = max(plan_batches(sample, INFERENCE_BATCH), key=lambda batch: len(batch.rows))
-    return batch.cut(sample)
-
-
-def takes_any_length(model: Any) -> bool:
-    """Whether the model's token input has no fixed length, so batches may be cut shorter."""
-    shape = model.input_shape
-    return isinstance(shape, tuple) and len(shape) == 2 and shape[1] is None
-
-
-def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 0) -> np.ndarray:
-    """Model outputs for ``x`` in its row order; length-bucketed when the model allows it."""
-    return predict_outputs(model, x, batch_size or INFERENCE_BATCH, takes_any_length(model))
 
 
 def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float], np.ndarray]:

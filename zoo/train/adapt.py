@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from zoo.backend import import_keras
-from zoo.feeding import INFERENCE_BATCH, predict_outputs
+from zoo.train.inputs import INFERENCE_BATCH, predict_outputs
 
 keras = import_keras()
 

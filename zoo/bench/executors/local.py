@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from zoo.bench.executors.task import Outcome, RunTask, execute_task
 from zoo.data.prepare import PreparedData
-from zoo.executors.task import Outcome, RunTask, execute_task
 from zoo.interrupts import check_interrupted
 
 

@@ -1,7 +1,7 @@
 """The benchmark harness: the same data for every model, one row per finished run.
 
 This process is the driver: it checks the settings, prepares the data once, plans one task per
-(model, seed, backend) and hands the tasks to an executor (``zoo.executors``: this process, a
+(model, seed, backend) and hands the tasks to an executor (``zoo.bench.executors``: this process, a
 process per run, or Ray). Each run's failure becomes an error row and the benchmark goes on. The
 driver is the only writer of the results file: each row is appended as its run finishes, so an
 interrupt keeps every finished row, and ``resume`` skips runs already recorded with the same key
@@ -11,24 +11,21 @@ and seed, whichever executor recorded them.
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from zoo.backend import configured_backend
+from zoo.bench.executors import ExecutorSettings, make_executor
+from zoo.bench.executors.task import Outcome, RunTask
+from zoo.bench.results import append_result, check_results_path, read_results
+from zoo.bench.row import ResultRow
+from zoo.bench.runlog import write_log
 from zoo.config import ExperimentConfig
-from zoo.data.prepare import PreparedData
-from zoo.data.settings import DataSettings
-from zoo.executors import ExecutorSettings, make_executor
-from zoo.executors.task import Outcome, RunTask, timestamp
-from zoo.experiment import Experiment, PlannedRun, run_key
+from zoo.experiment import Experiment, run_key
 from zoo.interrupts import deferred_interrupts
 from zoo.registry import get_registry
-from zoo.results import append_result, check_results_path, read_results
-from zoo.runlog import write_log
 
 
 @dataclass
@@ -52,8 +49,8 @@ class BenchPlan:
 def run_benchmark(
     plan: BenchPlan,
     report: Callable[[str], None] = print,
-    rows: list[dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
+    rows: list[ResultRow] | None = None,
+) -> list[ResultRow]:
     """Run every (model, seed, backend) of ``plan``; rows are appended to ``rows`` as they come."""
     rows = [] if rows is None else rows
     backends = plan.backends or [configured_backend()]
@@ -77,7 +74,7 @@ def run_benchmark(
                     report(f"skip: {run.spec.name} seed {run.train.seed} is already recorded")
                     rows.append(recorded)
                     continue
-                row = result_row(run, key, data, experiment.data_settings, plan.command)
+                row = ResultRow.planned(run, key, data, experiment.data_settings, plan.command)
                 tasks.append(RunTask(run, key, backend, row))
     if not tasks:
         return rows
@@ -109,10 +106,10 @@ class Progress:
     def line(self, outcome: Outcome) -> str:
         self.finished += 1
         row = outcome.row
-        if row.get("status") == "ok":
-            result = f"{row['test_accuracy']:.2%} test accuracy in {row['train_seconds']:.1f} s"
+        if row.ok:
+            result = f"{row.test_accuracy:.2%} test accuracy in {row.train_seconds:.1f} s"
         else:
-            result = f"error: {row.get('error', '')}"
+            result = f"error: {row.error or ''}"
         left = self.total - self.finished
         elapsed = time.monotonic() - self.started
         eta = f", about {_duration(elapsed / self.finished * left)} left" if left else ""
@@ -127,46 +124,5 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _recorded(path: Path) -> dict[tuple, dict[str, Any]]:
-    return {
-        (row["model"], row["config_hash"], row["seed"]): row
-        for row in read_results(path)
-        if row["status"] == "ok"
-    }
-
-
-def result_row(
-    run: PlannedRun,
-    key: str,
-    data: PreparedData,
-    settings: DataSettings,
-    command: str,
-) -> dict[str, Any]:
-    """The columns of a results row known before training, the worker's environment aside."""
-    train = run.train
-    return {
-        "timestamp": timestamp(),
-        "model": run.spec.name,
-        "provider": run.spec.provider_label,
-        "seed": train.seed,
-        "config_hash": key,
-        "target_accuracy": train.target_accuracy,
-        "dataset": data.dataset_name,
-        "data_fingerprint": data.fingerprint[:16],
-        "text_column": data.text_column,
-        "label_column": data.label_column,
-        "num_classes": data.num_classes,
-        "train_size": len(data.x_train),
-        "val_size": len(data.x_val),
-        "test_size": len(data.x_test),
-        "max_tokens": settings.max_tokens,
-        "sequence_length": data.vectorizer.sequence_length,
-        "batch_size": train.batch_size,
-        "epochs": train.epochs,
-        "optimizer": train.optimizer,
-        "learning_rate": train.learning_rate,
-        "precision": train.precision,
-        "embeddings": Path(train.embeddings).name if train.embeddings else "",
-        "hparams": json.dumps(run.hparams, sort_keys=True),
-        "command": command,
-    }
+def _recorded(path: Path) -> dict[tuple, ResultRow]:
+    return {(row.model, row.config_hash, row.seed): row for row in read_results(path) if row.ok}

@@ -6,6 +6,7 @@ directory either holds every file or does not exist.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -16,15 +17,22 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from zoo.backend import dtype_policy
-from zoo.config import FLOAT32, PRECISION_AUTO
+from zoo.backend import configured_backend
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError, DatasetError, PluginError, ZooError, one_line
 from zoo.paths import check_can_create, staged
+from zoo.train.precision import compute_in_float32, fit_to_device, mixed_policy
+from zoo.train.run import RunOutcome, execute
+
+if TYPE_CHECKING:
+    from zoo.data.prepare import PreparedData
+    from zoo.data.settings import DataSettings
+    from zoo.experiment import PlannedRun
+    from zoo.train.trainer import TrainResult
 
 MODEL_FILE = "model.keras"
 VECTORIZER_FILE = "vectorizer.json"
@@ -38,6 +46,40 @@ def check_output_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"{out} already exists and is not empty; choose another --out")
     check_can_create(out, "--out")
+
+
+def train_to_folder(
+    run: PlannedRun,
+    data: PreparedData,
+    settings: DataSettings,
+    key: str,
+    out: Path,
+    verbose: int | str = "auto",
+    notify: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Train ``run`` (``zoo.train.run.execute``) and save it into the new folder ``out``, with
+    its config (``key``: its run key); the run's failure is raised."""
+    check_output_dir(out)
+
+    def save(outcome: RunOutcome) -> None:
+        result = outcome.result
+        config = {
+            "architecture": run.spec.name,
+            "provider": run.spec.provider_label,
+            "hparams": run.hparams,
+            "data": dataclasses.asdict(settings.resolved()),
+            "data_fingerprint": data.fingerprint,
+            "train": dataclasses.asdict(run.train),
+            "class_names": data.class_names,
+            "config_hash": key,
+            **outcome.environment,
+        }
+        save_run(out, result.model, data.vectorizer, config, result.history, result.metrics)
+
+    outcome = execute(run, data, configured_backend(), verbose, notify, keep=save)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.result
 
 
 def save_run(
@@ -93,28 +135,22 @@ class Run:
         return self.path / MODEL_FILE
 
     def load_model(self) -> Any:
-        """The trained model, loaded in Keras safe mode (this imports Keras).
-
-        A run trained at precision ``auto`` computes in what ``auto`` gives here: a model trained
-        in bfloat16 on a CPU with AMX computes in float32 where ``auto`` means float32 (bfloat16
-        convolutions fail on AVX2 CPUs and are 3 times slower on AVX512 ones).
-        """
+        """The trained model, loaded in Keras safe mode (this imports Keras), computing in the
+        precision its recorded one gives on this device (``zoo.train.precision.fit_to_device``)."""
         try:
             model = load_keras_model(self.model_file, self.config.get("architecture"))
         except ZooError:
             raise
         except Exception as exc:  # Keras raises many types for a bad file
             raise DatasetError(f"cannot load {self.model_file}: {one_line(exc)}") from exc
-        auto = self.config.get("train", {}).get("precision") == PRECISION_AUTO
-        if auto and dtype_policy(PRECISION_AUTO) == FLOAT32:
-            compute_in_float32(model)
+        fit_to_device(model, self.config.get("train", {}).get("precision"))
         return model
 
     def predict(self, x: np.ndarray, report: Callable[[str], None]) -> np.ndarray:
         """The model's outputs for ``x``. Where its reduced precision fails on this device (a run
         trained with ``--precision mixed_bfloat16``, loaded on a CPU whose oneDNN has no bfloat16
         convolutions), it computes in float32 instead and ``report`` says so."""
-        from zoo.trainer import predict_probabilities
+        from zoo.train.inputs import predict_probabilities
 
         model = self.load_model()
         try:
@@ -133,24 +169,6 @@ class Run:
             compute_in_float32(model)
             model.predict_function = None  # traced in the old policy
             return predict_probabilities(model, x)
-
-
-def mixed_policy(model: Any) -> str | None:
-    """The mixed dtype policy a layer of ``model`` computes in (``mixed_bfloat16``), if any."""
-    return next((layer.dtype_policy.name for layer in _mixed_layers(model)), None)
-
-
-def compute_in_float32(model: Any) -> None:
-    """Layers that compute in a mixed policy compute in float32 (their weights already are)."""
-    for layer in _mixed_layers(model):
-        layer.dtype_policy = FLOAT32
-
-
-def _mixed_layers(model: Any) -> list[Any]:
-    """The layers of ``model`` in a mixed dtype policy, nested ones too (a Bidirectional's)."""
-    return [
-        layer for layer in model._flatten_layers() if layer.dtype_policy.name.startswith("mixed_")
-    ]
 
 
 def require_run_dir(path: str | Path) -> Path:
@@ -226,7 +244,7 @@ def check_reloads(path: Path, architecture: str | None) -> None:
     code = (
         "import sys\n"
         "from zoo.errors import one_line\n"
-        "from zoo.runs import load_keras_model\n"
+        "from zoo.train.folder import load_keras_model\n"
         "try:\n"
         "    load_keras_model(sys.argv[1], sys.argv[2] or None)\n"
         "except Exception as exc:\n"

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from zoo.paths import staged
-from zoo.predictions import predict_labels
+from zoo.train.outputs import predict_labels
+
+if TYPE_CHECKING:
+    from zoo.bench.row import ResultRow
 
 
 @dataclass
@@ -36,12 +39,12 @@ def runs_folder(results_path: Path) -> Path:
     return results_path.with_name(results_path.name + ".runs")
 
 
-def log_path(results_path: Path, row: dict[str, Any]) -> Path:
-    name = f"{row['model']}-{row['config_hash']}-seed{row['seed']}-{row['backend']}.npz"
+def log_path(results_path: Path, row: ResultRow) -> Path:
+    name = f"{row.model}-{row.config_hash}-seed{row.seed}-{row.backend}.npz"
     return runs_folder(results_path) / name
 
 
-def write_log(results_path: Path, row: dict[str, Any], log: RunLog) -> None:
+def write_log(results_path: Path, row: ResultRow, log: RunLog) -> None:
     """Store ``log`` for ``row``, atomically; a failure to write costs the report, not the run."""
     path = log_path(results_path, row)
     try:
@@ -57,7 +60,7 @@ def write_log(results_path: Path, row: dict[str, Any], log: RunLog) -> None:
         pass
 
 
-def read_log(results_path: Path, row: dict[str, Any]) -> RunLog | None:
+def read_log(results_path: Path, row: ResultRow) -> RunLog | None:
     """The stored log of ``row``, or None when it has none (an older or failed run)."""
     path = log_path(results_path, row)
     if not path.is_file():

@@ -14,7 +14,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from zoo.config import FLOAT32
+from zoo.bench.row import SETTING_COLUMNS, ResultRow
+from zoo.train.precision import FLOAT32
 
 FORMATS = ("table", "markdown", "csv", "json")
 CORE_PROVIDER = "keras-zoo"
@@ -38,26 +39,10 @@ HEADERS = {
     "error": "error",
 }
 _TEXT = {"model", "settings", "provider", "precision", "backend", "device", "error"}
-# the columns that tell one configuration of a model from another, besides its hyperparameters
-SETTING_COLUMNS = (
-    "dataset",
-    "data_fingerprint",
-    "train_size",
-    "val_size",
-    "test_size",
-    "max_tokens",
-    "sequence_length",
-    "batch_size",
-    "epochs",
-    "optimizer",
-    "learning_rate",
-    "precision",
-    "embeddings",
-)
 _PERCENT = {"test_accuracy", "best_val_accuracy"}
 
 
-def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def summarize(rows: Iterable[ResultRow]) -> list[dict[str, Any]]:
     """One summary per model, provider, backend and configuration: means over the finished seeds,
     best first.
 
@@ -65,48 +50,48 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     ``settings`` says what sets a configuration apart where a model ran under several (e.g.
     ``units=128``), else is empty: runs of different settings are never averaged together.
     """
-    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str, str, str], list[ResultRow]] = {}
     for row in rows:
         groups.setdefault(group_key(row), []).append(row)
     settings = settings_labels(groups)
     summaries = []
     for key, members in groups.items():
         model, provider, backend, config = key
-        ok = [row for row in members if row.get("status") == "ok"]
-        errors = [row["error"] for row in members if row.get("status") != "ok"]
+        ok = [row for row in members if row.ok]
+        errors = [row.error or "" for row in members if not row.ok]
         summary: dict[str, Any] = {
             "model": model,
             "settings": settings.get(key, ""),
             "provider": provider,
             "backend": backend,
             "config_hash": config,
-            "device": members[-1].get("device", ""),
-            "precision": members[-1].get("precision") or "",
+            "device": members[-1].device or "",
+            "precision": members[-1].precision or "",
             "runs": len(ok),
             "error": errors[-1] if errors else "",
         }
         for name in HEADERS.keys() - _TEXT:
-            values = [row[name] for row in ok if _number(row.get(name))]
+            values = [getattr(row, name) for row in ok if _number(getattr(row, name))]
             summary[name] = statistics.fmean(values) if values else None
-        accuracies = [row["test_accuracy"] for row in ok if _number(row.get("test_accuracy"))]
+        accuracies = [row.test_accuracy for row in ok if _number(row.test_accuracy)]
         summary["test_accuracy_std"] = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
         summaries.append(summary)
     return sorted(summaries, key=lambda s: -(s["test_accuracy"] or -1.0))
 
 
-def group_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
+def group_key(row: ResultRow) -> tuple[str, str, str, str]:
     """What a row is compared as: its model, provider, backend and configuration (the run key,
     which holds every setting but the seed); seeds are averaged."""
-    return (
-        row["model"],
-        row.get("provider") or "",
-        row.get("backend") or "",
-        row.get("config_hash") or "",
-    )
+    return (row.model or "", row.provider or "", row.backend or "", row.config_hash or "")
+
+
+def summary_key(summary: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The ``group_key`` of the rows ``summary`` averages."""
+    return (summary["model"], summary["provider"], summary["backend"], summary["config_hash"])
 
 
 def settings_labels(
-    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]],
+    groups: dict[tuple[str, str, str, str], list[ResultRow]],
 ) -> dict[tuple[str, str, str, str], str]:
     """For a model recorded under several configurations, what sets each one apart.
 
@@ -143,18 +128,9 @@ def settings_labels(
     return labels
 
 
-def _settings(row: dict[str, Any]) -> dict[str, Any]:
-    hparams = row.get("hparams") or {}
-    try:
-        hparams = json.loads(hparams) if isinstance(hparams, str) else hparams
-    except ValueError:  # a hand-edited cell: compare the columns only
-        hparams = {}
-    columns = {name: row.get(name) for name in SETTING_COLUMNS}
-    return {
-        "provider": row.get("provider") or "",
-        **columns,
-        **(hparams if isinstance(hparams, dict) else {}),
-    }
+def _settings(row: ResultRow) -> dict[str, Any]:
+    columns = {name: getattr(row, name) for name in SETTING_COLUMNS}
+    return {"provider": row.provider or "", **columns, **row.hparam_values}
 
 
 def _setting(value: Any) -> str:
@@ -169,7 +145,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
-def render(rows: Iterable[dict[str, Any]], fmt: str = "table") -> str:
+def render(rows: Iterable[ResultRow], fmt: str = "table") -> str:
     """The comparison table of ``rows`` as text, markdown, CSV or JSON.
 
     Text and markdown cells are rounded for reading; CSV cells are plain numbers (accuracies in

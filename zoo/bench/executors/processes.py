@@ -17,13 +17,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from zoo.bench.executors.task import Outcome, RunTask, died
 from zoo.data.prepare import PreparedData
 from zoo.errors import one_line
-from zoo.executors.task import Outcome, RunTask, died
 
 
 class ProcessExecutor:
-    """Run each task in ``python -m zoo.executors.worker``, its backend set by the environment."""
+    """Run each task in ``python -m zoo.bench.executors.worker``, its backend set by environment."""
 
     def __init__(self, retries: int) -> None:
         self.retries = retries
@@ -64,7 +64,7 @@ class ProcessExecutor:
             "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
             "ZOO_WORKER_VERBOSE": str(0 if verbose == 0 else 2),
         }
-        command = [sys.executable, "-m", "zoo.executors.worker"]
+        command = [sys.executable, "-m", "zoo.bench.executors.worker"]
         command += [str(task_path), str(data_path), str(out_path)]
         reason = ""
         for attempt in range(1 + self.retries):

@@ -12,9 +12,9 @@ import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
+from zoo.bench.executors.task import Outcome, RunTask, died, execute_task
 from zoo.data.prepare import PreparedData
 from zoo.errors import ConfigError, one_line
-from zoo.executors.task import Outcome, RunTask, died, execute_task
 
 
 def require_ray() -> ModuleType:

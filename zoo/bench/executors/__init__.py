@@ -1,7 +1,7 @@
 """Where a bench's runs execute: ``local`` (this process), ``processes`` (one fresh process per
 run) or ``ray`` (Ray tasks on a local instance or a cluster).
 
-The driver (``zoo.bench``) prepares the data, plans one ``RunTask`` per run and is the only
+The driver (``zoo.bench.driver``) prepares the data, plans one ``RunTask`` per run and is the only
 writer of the results file; an executor yields each run's ``Outcome`` as it finishes.
 """
 
@@ -15,8 +15,8 @@ from zoo.backend import configured_backend
 from zoo.errors import ConfigError
 
 if TYPE_CHECKING:  # the CLI imports this module: no NumPy before a command needs it
+    from zoo.bench.executors.task import Outcome, RunTask
     from zoo.data.prepare import PreparedData
-    from zoo.executors.task import Outcome, RunTask
 
 EXECUTORS = ("local", "processes", "ray")
 
@@ -77,11 +77,11 @@ class ExecutorSettings:
 def make_executor(settings: ExecutorSettings) -> Executor:
     """The executor ``settings`` name; Ray is imported only when its executor runs."""
     if settings.kind == "processes":
-        from zoo.executors.processes import ProcessExecutor
+        from zoo.bench.executors.processes import ProcessExecutor
 
         return ProcessExecutor(settings.retries)
     if settings.kind == "ray":
-        from zoo.executors.cluster import RayExecutor
+        from zoo.bench.executors.cluster import RayExecutor
 
         executor = RayExecutor(
             settings.ray_address,
@@ -91,6 +91,6 @@ def make_executor(settings: ExecutorSettings) -> Executor:
         )
         executor.connect()  # before any data are read: a wrong address is one line
         return executor
-    from zoo.executors.local import LocalExecutor
+    from zoo.bench.executors.local import LocalExecutor
 
     return LocalExecutor()
