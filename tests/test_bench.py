@@ -14,10 +14,10 @@ from tests.clirun import start_zoo
 from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec
 from zoo.bench.driver import run_benchmark
-from zoo.train.run import slow_path_note
 from zoo.bench.results import COLUMNS, read_results
 from zoo.registry import get_registry
 from zoo.report.table import HEADERS, render
+from zoo.train.run import slow_path_note
 
 pytestmark = pytest.mark.slow  # the bench tests train models
 

@@ -72,6 +72,26 @@ def test_train_predict_evaluate_end_to_end(trained_run):
     assert "test accuracy" in evaluated.stdout and "100 texts" in evaluated.stdout
 
 
+def test_train_and_bench_give_the_same_row(tmp_path):
+    """One run function: ``zoo train`` and ``zoo bench`` train the same run to the same digits."""
+    data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
+    flags = ["--data", str(data), *TOY, "--epochs", "2", "--quiet"]
+    env = zoo_env(ZOO_CACHE_DIR=str(tmp_path))
+    trained = run_zoo("train", "cnn1d", *flags, "--out", str(tmp_path / "run"), env=env)
+    assert trained.returncode == 0, trained.stderr
+    results = tmp_path / "results.csv"
+    benched = run_zoo("bench", "cnn1d", *flags, "--results", str(results), env=env)
+    assert benched.returncode == 0, benched.stderr
+    (row,) = csv.DictReader(io.StringIO(results.read_text()))
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert row["config_hash"] == config["config_hash"]
+    assert int(row["params"]) == metrics["params"]
+    assert int(row["epochs_run"]) == metrics["epochs_run"]
+    for column in ("test_accuracy", "best_val_accuracy"):
+        assert float(row[column]) == metrics[column], column
+
+
 def test_debug_shows_the_traceback():
     result = run_zoo("--debug", "info", "lstn")
     assert result.returncode != 0 and "Traceback" in result.stderr

@@ -36,6 +36,9 @@ class _Page(html.parser.HTMLParser):
         if tag == "img":
             self.images.append(dict(attrs)["src"])
 
+    def handle_endtag(self, tag):
+        self._tag = ""  # text between elements (the template's line breaks) belongs to none
+
     def handle_data(self, data):
         if self._tag == "td":
             self.cells.append(data)

@@ -18,13 +18,12 @@ import numpy as np
 from zoo.config import EMBEDDING_DIM, ExperimentConfig, config_hash
 from zoo.data.embeddings import EmbeddingMatrix, load_embedding_matrix
 from zoo.data.prepare import (
-    DATA_LOCATIONS,
     PreparedData,
     describe,
     load_splits,
     prepare_data,
 )
-from zoo.data.settings import DataSettings
+from zoo.data.settings import DATA_LOCATIONS, DataSettings
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError
 from zoo.spec import ArchitectureSpec
@@ -50,30 +49,34 @@ class PlannedRun:
 
 @dataclass(frozen=True)
 class Experiment:
-    """Checked settings: the data every architecture shares, and how each one trains."""
+    """Checked settings, each resolved once: the data every architecture shares, and how each
+    architecture trains (its training settings and hyperparameters)."""
 
     data_settings: DataSettings
     config: ExperimentConfig
     specs: tuple[ArchitectureSpec, ...]
+    train: dict[str, TrainSettings]
+    hparams: dict[str, dict[str, Any]]
 
     @classmethod
     def from_config(cls, config: ExperimentConfig, specs: list[ArchitectureSpec]) -> Experiment:
         """Check every setting and hyperparameter without reading any data."""
         config.check_hparams(specs)
+        train = {spec.name: config.train_settings(spec.name, spec.train_defaults) for spec in specs}
         for spec in specs:
-            train = config.train_settings(spec.name, spec.train_defaults)
-            if train.embeddings and EMBEDDING_DIM not in spec.hparams:
+            if train[spec.name].embeddings and EMBEDDING_DIM not in spec.hparams:
                 raise ConfigError(
                     f"'{spec.name}' takes no pretrained embeddings (it has no {EMBEDDING_DIM}); "
                     f"bench it without --embeddings, or set embeddings per architecture "
                     f"in a config file ([train.ARCH] embeddings = ...)"
                 )
-        return cls(config.data_settings(), config, tuple(specs))
+        hparams = {spec.name: config.hparams_for(spec) for spec in specs}
+        return cls(config.data_settings(), config, tuple(specs), train, hparams)
 
     def prepare(
         self, report: Callable[[str], None] = print, summary: bool = True
     ) -> tuple[PreparedData, list[PlannedRun]]:
-        """Load and encode the data once, read each embeddings file once, resolve every run.
+        """Load and encode the data once, read each embeddings file once, plan every run.
 
         ``summary``: once every input is checked, report what was loaded (``describe``).
         """
@@ -83,15 +86,14 @@ class Experiment:
         loaded: dict[str, EmbeddingMatrix] = {}
         runs = []
         for spec in self.specs:
-            train = self.config.train_settings(spec.name, spec.train_defaults)
-            vectors = None
+            train, hparams, vectors = self.train[spec.name], self.hparams[spec.name], None
             if train.embeddings:
                 if train.embeddings not in loaded:
                     loaded[train.embeddings] = load_embedding_matrix(
                         train.embeddings, data.vectorizer.vocabulary
                     )
                 vectors = loaded[train.embeddings]
-            hparams = self.config.hparams_for(spec, vectors.width if vectors else None)
+                hparams = self.config.hparams_for(spec, vectors.width)  # embedding_dim: theirs
             runs.append(PlannedRun(spec, train, hparams, vectors))
         for path, vectors in loaded.items():  # once every run is known to be valid
             report(f"embeddings: {vectors.coverage} in {Path(path).name}")

@@ -13,6 +13,7 @@ AUTO = "auto"  # the 99th percentile of training lengths, rounded up to a power 
 LONGEST = "longest"  # the longest training text
 AUTO_CAP = 1000  # whole IMDB reviews but the 1 % longest: bucketed batches make it cheap
 AUTO_PERCENTILE = 99
+DATA_LOCATIONS = ("path", "test_path", "val_path")  # enter run keys by content, not path
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class DataSettings:
         """These settings with an absolute data path, valid from any working folder."""
         paths = {
             key: str(Path(value).expanduser().resolve())
-            for key in ("path", "test_path", "val_path")
+            for key in DATA_LOCATIONS
             if (value := getattr(self, key)) is not None
         }
         return dataclasses.replace(self, **paths)

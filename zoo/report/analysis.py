@@ -1,0 +1,124 @@
+"""The finished runs of each model grouped as the comparison table groups them, with their
+intervals and the pairwise tests between them. NumPy only."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zoo.bench.row import ResultRow
+from zoo.bench.runlog import RunLog, read_log
+from zoo.report.stats import LEVEL, bootstrap_interval, mcnemar_exact, verdict
+from zoo.report.table import CORE_PROVIDER, group_key, summarize, summary_key
+
+
+@dataclass
+class ModelRuns:
+    """The finished runs of one model, provider and backend: the comparison table's summary of
+    them (``zoo.report.table.summarize``), the rows, and their logs where stored."""
+
+    label: str
+    summary: dict[str, Any]
+    rows: list[ResultRow] = field(default_factory=list)
+    logs: list[RunLog | None] = field(default_factory=list)
+
+    @property
+    def accuracies(self) -> list[float]:
+        return [float(row.test_accuracy) for row in self.rows]
+
+    @property
+    def mean_accuracy(self) -> float:
+        return float(self.summary["test_accuracy"])
+
+    @property
+    def std_accuracy(self) -> float:
+        return float(self.summary["test_accuracy_std"])
+
+    @property
+    def train_seconds(self) -> float:
+        seconds = self.summary["train_seconds"]
+        return math.nan if seconds is None else float(seconds)
+
+    def correct_by_seed(self) -> dict[int, np.ndarray]:
+        return {
+            int(row.seed): log.correct
+            for row, log in zip(self.rows, self.logs, strict=True)
+            if log is not None
+        }
+
+    def interval(self) -> tuple[float, float] | None:
+        """The bootstrap interval (at ``LEVEL``) of the seed-averaged accuracy, from the logs."""
+        correct = list(self.correct_by_seed().values())
+        if not correct or len({len(c) for c in correct}) != 1:
+            return None
+        return bootstrap_interval(correct)
+
+
+def group_runs(entries: Iterable[tuple[Path, ResultRow]]) -> list[ModelRuns]:
+    """Finished rows grouped as the comparison table groups them, best mean accuracy first."""
+    members: dict[tuple[str, str, str, str], list[tuple[Path, ResultRow]]] = {}
+    for path, row in entries:
+        if row.ok:
+            members.setdefault(group_key(row), []).append((path, row))
+    several_backends = len({key[2] for key in members}) > 1
+    groups = []
+    for summary in summarize(row for group in members.values() for _, row in group):
+        label = summary["model"]
+        provider = summary["provider"]
+        if provider and not provider.startswith(f"{CORE_PROVIDER} "):
+            label += f" ({provider})"
+        if several_backends:
+            label += f" [{summary['backend']}]"
+        if summary["settings"]:
+            label += f" [{summary['settings']}]"
+        group = members[summary_key(summary)]
+        rows = [row for _, row in group]
+        groups.append(ModelRuns(label, summary, rows, [read_log(p, row) for p, row in group]))
+    return groups
+
+
+def comparisons(groups: list[ModelRuns]) -> list[str]:
+    """For each pair with stored predictions on the same test set: who wins, and how surely.
+
+    McNemar's exact test on per-example correctness, pooled over the seeds both ran.
+    """
+    lines = []
+    for first, second in itertools.combinations(groups, 2):
+        a, b = first.correct_by_seed(), second.correct_by_seed()
+        seeds = sorted(set(a) & set(b))
+        if not seeds or any(len(a[s]) != len(b[s]) for s in seeds):
+            continue
+        p = mcnemar_exact(
+            np.concatenate([a[s] for s in seeds]), np.concatenate([b[s] for s in seeds])
+        )
+        lines.append(
+            verdict(first.label, second.label, first.mean_accuracy, second.mean_accuracy, p)
+        )
+    return lines
+
+
+def table_rows(groups: list[ModelRuns]) -> list[dict[str, str]]:
+    """The comparison table as text cells, in the report's order."""
+    rows = []
+    for group in groups:
+        interval = group.interval()
+        rows.append(
+            {
+                "model": group.label,
+                "seeds": str(len(group.rows)),
+                "test acc %": f"{100 * group.mean_accuracy:.2f}",
+                "std": f"{100 * group.std_accuracy:.2f}",
+                f"{LEVEL:.0%} interval": "-"
+                if interval is None
+                else f"{100 * interval[0]:.2f} to {100 * interval[1]:.2f}",
+                "train s": f"{group.train_seconds:.1f}",
+                "params": f"{round(group.summary['params'] or 0):,}",
+            }
+        )
+    return rows
