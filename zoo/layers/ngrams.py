@@ -1,15 +1,9 @@
-"""zoo's own Keras layers: n-grams and pooling over text, computed from the token ids, and an LSTM.
+"""N-gram layers computed from token ids: ``HashedNGrams`` turns ids into n-gram ids;
+``InverseDocumentFrequency`` and ``LogCountRatio`` weight them with statistics learned by
+``adapt`` on the training split; ``SparseLinear`` is a linear model over the weighted ids.
 
-``HashedNGrams`` turns token ids into n-gram ids; ``InverseDocumentFrequency`` and
-``LogCountRatio`` weight those ids with statistics learned by ``adapt`` on the training split;
-``SparseLinear`` is a linear model over the weighted ids. ``MaskedMean`` and ``MaskedMax`` pool
-vectors over the positions of real tokens; ``PooledIds`` aligns ids with a max-pooled sequence.
-They use ``keras.ops`` only, so they run on every backend, and keep their adapted state in
-weights, so it is saved in the ``.keras`` file. ``LSTM`` is Keras's, trained on the kernel that
-does not slow down with the square of the length.
-
-Id 0 means "no feature" (padding, or an n-gram that reaches into padding). This module imports
-Keras: import it inside a builder.
+Id 0 means "no feature" (padding, or an n-gram that reaches into padding). Adapted state lives in
+weights, so it is saved in the ``.keras`` file. This module imports Keras.
 """
 
 from __future__ import annotations
@@ -18,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.backend import import_keras, torch_without_cuda
+from zoo.backend import import_keras
 
 keras = import_keras()
 ops = keras.ops
@@ -234,98 +228,3 @@ class SparseLinear(keras.layers.Layer):
             "size": self.size,
             "units": self.units,
         }
-
-
-class _PoolOverTokens(keras.layers.Layer):
-    """Pools ``[vectors (batch, n, features), ids (batch, n)]`` over the positions whose id is
-    not 0, to ``(batch, features)``."""
-
-    @staticmethod
-    def present(ids: Any) -> Any:
-        """``(batch, n, 1)``: True where a position holds a token."""
-        return ops.expand_dims(ops.not_equal(ids, 0), -1)
-
-    def compute_output_shape(self, input_shape: Any) -> tuple:
-        vectors = input_shape[0]
-        return (vectors[0], vectors[-1])
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedMean(_PoolOverTokens):
-    """The mean of ``(batch, n, features)`` vectors over positions whose id is not 0."""
-
-    def call(self, inputs: Any) -> Any:
-        vectors, ids = inputs
-        present = ops.cast(self.present(ids), vectors.dtype)
-        total = ops.sum(vectors * present, axis=1)
-        return total / ops.maximum(ops.sum(present, axis=1), 1.0)
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedMax(_PoolOverTokens):
-    """The maximum of ``(batch, n, features)`` vectors over positions whose id is not 0.
-
-    A text without tokens gets zeros.
-    """
-
-    def call(self, inputs: Any) -> Any:
-        vectors, ids = inputs
-        present = self.present(ids)
-        lowest = ops.min(vectors) - 1  # below every real value, whatever the dtype
-        maximum = ops.max(ops.where(present, vectors, lowest), axis=1)
-        return ops.where(ops.any(present, axis=1), maximum, ops.zeros_like(maximum))
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class PooledIds(keras.layers.Layer):
-    """Token ids ``(batch, n)`` → one id per window of ``MaxPooling1D(pool_size)``: the window's
-    last id, which is 0 only when the whole window is left padding."""
-
-    def __init__(self, pool_size: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pool_size = pool_size
-
-    def call(self, ids: Any) -> Any:
-        windows = ops.shape(ids)[1] // self.pool_size
-        return ids[:, self.pool_size - 1 : windows * self.pool_size : self.pool_size]
-
-    def compute_output_shape(self, input_shape: Any) -> tuple:
-        length = input_shape[1]
-        return (input_shape[0], None if length is None else length // self.pool_size)
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "pool_size": self.pool_size}
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class LSTM(keras.layers.LSTM):
-    """``keras.layers.LSTM``, trained on Keras's generic kernel under torch without CUDA.
-
-    There Keras 3.15.1 stands in for cuDNN with a loop that indexes the precomputed input
-    projections step by step, and autograd adds a gradient the size of the whole sequence at
-    every step: a training step grows with the square of the length (a bidirectional layer of
-    64 units over 64 texts of 1,000 tokens: 55 s, against 3 s on the generic kernel). That loop
-    predicts 2 to 6 times faster than the generic kernel, so inference keeps it.
-    """
-
-    def inner_loop(
-        self, sequences: Any, initial_state: Any, mask: Any, training: bool = False
-    ) -> Any:
-        if training and torch_without_cuda():
-            return keras.layers.RNN.inner_loop(self, sequences, initial_state, mask, training)
-        return super().inner_loop(sequences, initial_state, mask, training=training)
-
-
-def custom_objects() -> dict[str, Any]:
-    """The layers of this module by class name, for ``keras.saving.load_model``."""
-    layers = (
-        HashedNGrams,
-        InverseDocumentFrequency,
-        LogCountRatio,
-        SparseLinear,
-        MaskedMean,
-        MaskedMax,
-        PooledIds,
-        LSTM,
-    )
-    return {layer.__name__: layer for layer in layers}
