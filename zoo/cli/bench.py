@@ -1,0 +1,222 @@
+"""zoo bench and zoo report: train and compare models on the same data; figures and tests."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from zoo.backend import BACKENDS, require_backend, select_backend
+from zoo.bench.executors import EXECUTORS, ExecutorSettings
+from zoo.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_RUNS_FAILED,
+    cli,
+    fail,
+    flush_plugin_warnings,
+    zoo_registry,
+)
+from zoo.cli.options import experiment_options
+from zoo.config import assemble_config
+from zoo.errors import ConfigError
+from zoo.interrupts import catch_interrupts
+from zoo.report.table import FORMATS, render
+
+if TYPE_CHECKING:
+    from zoo.bench.row import ResultRow
+
+
+@cli.command("bench")
+@click.argument("names", nargs=-1)
+@experiment_options
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Repeat each model with this many seeds.",
+)
+@click.option(
+    "--target-acc",
+    "target_accuracy",
+    type=float,
+    help="Also report the time to reach this val accuracy.",
+)
+@click.option(
+    "--results",
+    "results_path",
+    type=click.Path(dir_okay=False),
+    default="zoo-results.csv",
+    show_default=True,
+    help="CSV file the rows are appended to.",
+)
+@click.option("--resume", is_flag=True, help="Skip runs already recorded with the same config.")
+@click.option("--backends", help="Comma list: run every model on each backend, side by side.")
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    help="Where runs execute: this process (default), a fresh process per run (the default "
+    "with --backends), or Ray tasks.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=ExecutorSettings.retries,
+    show_default=True,
+    help="Reruns of a run whose worker process died (processes, ray).",
+)
+@click.option(
+    "--ray-address",
+    help="Ray cluster to join: auto or HOST:PORT (default: start a local Ray instance).",
+)
+@click.option("--cpus-per-run", type=float, help="Ray: CPUs each run asks for (default 1).")
+@click.option(
+    "--gpus-per-run",
+    type=float,
+    help="Ray: GPUs each run asks for; 0.25 packs four runs on a GPU (default 1 where the "
+    "cluster has GPUs, else 0).",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--quiet", is_flag=True, help="No per-epoch progress.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="Also write the figures and tests of 'zoo report' for these runs into this folder.",
+)
+def bench_command(
+    names,
+    seeds,
+    results_path,
+    resume,
+    backends,
+    executor,
+    retries,
+    ray_address,
+    cpus_per_run,
+    gpus_per_run,
+    fmt,
+    quiet,
+    report_dir,
+    backend,
+    **options,
+) -> None:
+    """Train and compare models on the same data: zoo bench cnn1d bilstm 'cnn*'.
+
+    The table (or --format output) goes to stdout; progress and notes go to stderr.
+    """
+    if not names:
+        raise ConfigError("name at least one architecture or wildcard, e.g. zoo bench cnn1d bilstm")
+    models = zoo_registry().select(names)
+    flush_plugin_warnings()
+    if report_dir:
+        from zoo.report.page import require_matplotlib
+
+        require_matplotlib()  # before any training
+    select_backend(backend)
+    chosen = _backend_list(backends) if backends else []
+    from zoo.bench.driver import BenchPlan, run_benchmark
+
+    plan = BenchPlan(
+        models=models,
+        config=assemble_config(**options),
+        results_path=Path(results_path),
+        seeds=seeds,
+        resume=resume,
+        command=shlex.join(["zoo", *sys.argv[1:]]),
+        verbose=0 if quiet else 2,
+        backends=chosen,
+        executor=ExecutorSettings(
+            executor or ("processes" if chosen else "local"),
+            retries,
+            ray_address,
+            cpus_per_run,
+            gpus_per_run,
+        ),
+    )
+    rows: list[ResultRow] = []
+    catch_interrupts()
+    report = functools.partial(click.echo, err=True)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
+            run_benchmark(plan, report=report, rows=rows)
+    except KeyboardInterrupt:
+        click.echo(
+            f"zoo: interrupted; {len(rows)} finished run(s) kept in {results_path}", err=True
+        )
+        _emit(rows, fmt)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # skip the framework's finalizers, which complain when cut short
+    _emit(rows, fmt)
+    click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
+    _write_report(rows, Path(results_path), report_dir)
+    failed = [row for row in rows if not row.ok]
+    if failed:
+        fail(
+            f"{len(failed)} of {len(rows)} run(s) failed, first {failed[0].model}: "
+            f"{failed[0].error}; the error rows are in {results_path}",
+            EXIT_RUNS_FAILED,
+        )
+
+
+def _write_report(rows: list[ResultRow], results_path: Path, report_dir: str | None) -> None:
+    if not report_dir or not any(row.ok for row in rows):
+        return
+    from zoo.report.page import write_report
+
+    page = write_report([(results_path, row) for row in rows], Path(report_dir))
+    click.echo(f"zoo: report in {page}", err=True)
+
+
+def _emit(rows: list[ResultRow], fmt: str) -> None:
+    if rows:
+        click.echo(render(rows, fmt))
+
+
+def _backend_list(backends: str) -> list[str]:
+    """The backends of ``--backends``, each checked to be installed."""
+    chosen = [name.strip() for name in backends.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in BACKENDS]
+    if unknown or not chosen:
+        raise ConfigError(
+            f"--backends takes a comma list of {', '.join(BACKENDS)}, got {backends!r}"
+        )
+    for name in chosen:
+        require_backend(name)
+    return list(dict.fromkeys(chosen))
+
+
+@cli.command("report")
+@click.argument("results", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    default="zoo-report",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for report.html and the figures.",
+)
+def report_command(results: tuple[str, ...], out_dir: str) -> None:
+    """Learning curves, accuracy against time, seed spread, intervals and tests: zoo report R.csv.
+
+    Reads results files (default: zoo-results.csv) and the run logs stored beside them.
+    """
+    from zoo.bench.results import read_results
+    from zoo.report.page import require_matplotlib, write_report
+
+    require_matplotlib()
+    entries = []
+    for name in results or ("zoo-results.csv",):
+        path = Path(name)
+        if not path.is_file():
+            raise ConfigError(f"results file {path} does not exist; name one made by zoo bench")
+        entries.extend((path, row) for row in read_results(path))
+    page = write_report(entries, Path(out_dir))
+    click.echo(f"zoo: report in {page}")

@@ -1,0 +1,157 @@
+"""The options that set an experiment, shared by zoo train and zoo bench: data, training,
+hyperparameters, config file (``zoo.config.assemble_config`` takes them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from zoo.backend import BACKENDS
+from zoo.data.settings import AUTO, AUTO_CAP, LONGEST, TRUNCATE_SIDES
+from zoo.train.precision import PRECISIONS
+from zoo.train.settings import OPTIMIZERS, SCHEDULES
+
+if TYPE_CHECKING:
+    pass
+
+
+def _once(ctx: click.Context, param: click.Parameter, values: tuple) -> Any:
+    """An option that may be given once: a second value is an error, not 'last wins'."""
+    if len(values) > 1:
+        raise click.BadParameter(
+            f"given {len(values)} times ({', '.join(map(str, values))}); give it once", ctx, param
+        )
+    return values[0] if values else None
+
+
+def _single(*names: str, **kwargs: Any) -> Callable:
+    return click.option(*names, multiple=True, callback=_once, **kwargs)
+
+
+def _default(text: str, setting: str) -> str:
+    """``text`` followed by the default of the data or training ``setting``."""
+    from zoo.data.settings import DataSettings
+    from zoo.train.settings import TrainSettings
+
+    source = DataSettings() if hasattr(DataSettings(), setting) else TrainSettings()
+    return f"{text} (default: {getattr(source, setting)})".strip()
+
+
+def experiment_options(func: Callable) -> Callable:
+    """Options shared by ``train`` and ``bench``: data, training, hyperparameters, config.
+
+    Each option's name is the setting it sets (see ``zoo.config.assemble_config``).
+    """
+    options = [
+        _single("--recipe", help="A named recipe, e.g. seed-tutorial or seed-course."),
+        _single(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            help="A TOML config file ([data], [train], [hparams]).",
+        ),
+        click.option(
+            "--set",
+            "assignments",
+            multiple=True,
+            metavar="[ARCH.]KEY=VALUE",
+            help="Set a hyperparameter (repeatable), e.g. --set units=200.",
+        ),
+        _single(
+            "--dataset", help="Registered dataset name (default: imdb, or inferred from --data)."
+        ),
+        _single(
+            "--data",
+            "path",
+            help="Data file or folder (CSV/TSV/parquet, aclImdb folder or tarball).",
+        ),
+        _single("--test-data", "test_path", help="A separate file (or folder) of test rows."),
+        _single("--val-data", "val_path", help="A separate file of validation rows."),
+        _single("--text-column", help="Column holding the text (a number without header)."),
+        _single("--label-column", help="Column holding the label (a number without header)."),
+        _single("--sep", help="Column separator of a delimited file (default: detected)."),
+        click.option(
+            "--header/--no-header",
+            default=None,
+            help="Whether the file's first row names its columns (default: detected).",
+        ),
+        _single("--encoding", help="Text encoding of the data, e.g. cp1252 (default: utf-8)."),
+        _single("--limit", type=int, help="Use at most N training and N test rows."),
+        _single(
+            "--max-tokens",
+            type=int,
+            help=_default("Vocabulary size, padding and OOV included.", "max_tokens"),
+        ),
+        _single(
+            "--sequence-length",
+            help=f"Tokens per text, '{AUTO}' (default: the 99th percentile of training "
+            f"lengths rounded up to a power of 2, at most {AUTO_CAP}) or '{LONGEST}'.",
+        ),
+        _single(
+            "--truncate",
+            type=click.Choice(TRUNCATE_SIDES),
+            help=_default("Side cut from long texts.", "truncate"),
+        ),
+        _single(
+            "--validation-split",
+            type=float,
+            help=_default("Share of training rows held out.", "validation_split"),
+        ),
+        _single("--epochs", type=int, help=_default("Training epochs.", "epochs")),
+        _single("--batch-size", type=int, help=_default("Texts per batch.", "batch_size")),
+        _single(
+            "--optimizer", type=click.Choice(tuple(OPTIMIZERS)), help=_default("", "optimizer")
+        ),
+        _single(
+            "--lr",
+            "learning_rate",
+            type=float,
+            help=_default(
+                "Learning rate (some architectures recommend their own: zoo info).", "learning_rate"
+            ),
+        ),
+        _single(
+            "--schedule",
+            type=click.Choice(SCHEDULES),
+            help=_default(
+                "Learning rate schedule: constant, or cosine decay to 0 over the epochs.",
+                "schedule",
+            ),
+        ),
+        _single(
+            "--seed", type=int, help=_default("Random seed (the first, with --seeds).", "seed")
+        ),
+        _single(
+            "--patience",
+            type=int,
+            help=_default("Early stopping patience on val accuracy; 0 = off.", "patience"),
+        ),
+        _single(
+            "--precision",
+            type=click.Choice(PRECISIONS),
+            help=_default(
+                "Compute precision; auto: mixed_bfloat16 where TensorFlow or torch computes on "
+                "a CPU with AMX, else float32 (some architectures recommend auto: zoo info).",
+                "precision",
+            ),
+        ),
+        click.option(
+            "--bucketing/--no-bucketing",
+            default=None,
+            help="Cut each batch to its longest text (default) or pad all to the full length.",
+        ),
+        _single("--embeddings", help="Pretrained vectors (GloVe/word2vec text, gzip ok)."),
+        click.option(
+            "--freeze-embeddings",
+            "embeddings_trainable",
+            flag_value=False,
+            default=None,
+            help="Keep pretrained vectors fixed.",
+        ),
+        _single("--backend", type=click.Choice(BACKENDS), help="Keras backend for this run."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
