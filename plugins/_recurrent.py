@@ -8,20 +8,34 @@ from typing import Any
 from zoo import HParam, InputSpec
 from zoo.blocks import POOLINGS
 
-EMBEDDING_DIM = HParam(128, "width of the word embedding (pretrained vectors set it)", 1)
-EMBEDDING_DROPOUT = HParam(0.0, "dropout between the embedding and the LSTM (tutorial)", 0.0, 0.99)
-INPUT_DROPOUT = HParam(0.0, "LSTM dropout on its inputs (tutorial's dropout=)", 0.0, 0.99)
-RECURRENT_DROPOUT = HParam(
-    0.0, "LSTM recurrent_dropout; > 0 disables cuDNN and is much slower", 0.0, 0.99
+EMBEDDING_DIM = HParam(
+    128, "width of the word embedding (pretrained vectors set it)", 1, search=(32, 256), log=True
 )
-DROPOUT = HParam(0.5, "dropout before the output (the course used 0.2)", 0.0, 0.99)
+# the tutorial's dropouts stay out of searches: the LSTM dropouts train slower (and
+# recurrent_dropout takes the LSTM off cuDNN), the embedding dropout overlaps spatial_dropout
+EMBEDDING_DROPOUT = HParam(
+    0.0, "dropout between the embedding and the LSTM (tutorial)", 0.0, 0.99, tune=False
+)
+INPUT_DROPOUT = HParam(
+    0.0, "LSTM dropout on its inputs (tutorial's dropout=)", 0.0, 0.99, tune=False
+)
+RECURRENT_DROPOUT = HParam(
+    0.0, "LSTM recurrent_dropout; > 0 disables cuDNN and is much slower", 0.0, 0.99, tune=False
+)
+DROPOUT = HParam(
+    0.5, "dropout before the output (the course used 0.2)", 0.0, 0.99, search=(0.0, 0.7)
+)
 POOLING = HParam(
     "mean_max",
     "what the head sees: the last LSTM state (seeds), or max / mean+max over time",
     choices=POOLINGS,
 )
-SPATIAL_DROPOUT = HParam(0.3, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99)
-WORD_DROPOUT = HParam(0.0, "share of words whose whole embedding is dropped", 0.0, 0.99)
+SPATIAL_DROPOUT = HParam(
+    0.3, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99, search=(0.0, 0.5)
+)
+WORD_DROPOUT = HParam(
+    0.0, "share of words whose whole embedding is dropped", 0.0, 0.99, search=(0.0, 0.3)
+)
 
 
 def family_hparams(*, units: HParam, embedding_dim: int = 128) -> dict[str, HParam]:

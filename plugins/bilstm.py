@@ -21,7 +21,8 @@ def zoo_register_architectures(register):
             builder=build,
             description="Embedding, one bidirectional LSTM pooled over time, dropout, output",
             hparams=r.family_hparams(
-                units=HParam(64, "LSTM units in each direction", 1), embedding_dim=64
+                units=HParam(64, "LSTM units in each direction", 1, search=(16, 128), log=True),
+                embedding_dim=64,
             ),
             reference="Schuster & Paliwal 1997; course notebook and tutorial seeds",
             custom_objects=custom_layers,

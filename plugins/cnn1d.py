@@ -37,18 +37,28 @@ def zoo_register_architectures(register):
             builder=build,
             description="Embedding, Conv1D, global max pooling, dropout, dense relu, output",
             hparams={
-                "embedding_dim": HParam(128, "width of the word embedding", 1),
+                "embedding_dim": HParam(
+                    128, "width of the word embedding", 1, search=(32, 256), log=True
+                ),
                 "filters": HParam(
                     512,
                     "convolution filters (chosen in bfloat16 on AMX; a CPU without AMX computes "
                     "them in float32, 2.3 times the time per epoch)",
                     1,
+                    search=(64, 512),
+                    log=True,
                 ),
-                "kernel_size": HParam(3, "convolution width in words", 1),
-                "dropout": HParam(0.5, "dropout after pooling", 0.0, 0.99),
-                "dense_units": HParam(128, "units of the dense relu layer", 1),
+                "kernel_size": HParam(3, "convolution width in words", 1, search=(2, 7)),
+                "dropout": HParam(0.5, "dropout after pooling", 0.0, 0.99, search=(0.0, 0.7)),
+                "dense_units": HParam(
+                    128, "units of the dense relu layer", 1, search=(32, 256), log=True
+                ),
                 "spatial_dropout": HParam(
-                    0.2, "share of embedding channels dropped (SpatialDropout1D)", 0.0, 0.99
+                    0.2,
+                    "share of embedding channels dropped (SpatialDropout1D)",
+                    0.0,
+                    0.99,
+                    search=(0.0, 0.5),
                 ),
             },
             reference="Kim 2014; course notebook seed",

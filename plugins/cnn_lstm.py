@@ -47,12 +47,14 @@ def zoo_register_architectures(register):
             builder=build,
             description="Embedding, Conv1D, max pooling, an LSTM over the pooled features, output",
             hparams={
-                "embedding_dim": HParam(32, "width of the word embedding (tutorial)", 1),
-                "filters": HParam(64, "convolution filters", 1),
-                "kernel_size": HParam(3, "convolution width in words", 1),
-                "pool_size": HParam(2, "max pooling window", 1),
-                "units": HParam(100, "LSTM units", 1),
-                "dropout": HParam(0.2, "dropout after the LSTM", 0.0, 0.99),
+                "embedding_dim": HParam(
+                    32, "width of the word embedding (tutorial)", 1, search=(16, 256), log=True
+                ),
+                "filters": HParam(64, "convolution filters", 1, search=(16, 256), log=True),
+                "kernel_size": HParam(3, "convolution width in words", 1, search=(2, 7)),
+                "pool_size": HParam(2, "max pooling window", 1, search=(2, 4)),
+                "units": HParam(100, "LSTM units", 1, search=(16, 256), log=True),
+                "dropout": HParam(0.2, "dropout after the LSTM", 0.0, 0.99, search=(0.0, 0.7)),
                 "pooling": r.POOLING,
                 "spatial_dropout": r.SPATIAL_DROPOUT,
                 "word_dropout": r.WORD_DROPOUT,

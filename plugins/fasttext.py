@@ -52,11 +52,19 @@ def zoo_register_architectures(register):
             builder=build,
             description="Mean of word and hashed bigram embeddings, linear output (fastText)",
             hparams={
-                "embedding_dim": HParam(32, "width of word and n-gram embeddings", 1),
-                "ngrams": HParam(2, "longest n-gram embedded besides the words", 1, 5),
-                "buckets": HParam(2**18, "hash buckets of the n-grams", 1, 2**22),
-                "binary": HParam(True, "count each word and n-gram once per text"),
-                "dropout": HParam(0.0, "dropout on the mean embedding", 0.0, 0.99),
+                "embedding_dim": HParam(
+                    32, "width of word and n-gram embeddings", 1, search=(8, 128), log=True
+                ),
+                "ngrams": HParam(
+                    2, "longest n-gram embedded besides the words", 1, 5, search=(1, 3)
+                ),
+                "buckets": HParam(2**18, "hash buckets of the n-grams", 1, 2**22, tune=False),
+                "binary": HParam(
+                    True, "count each word and n-gram once per text", search=(False, True)
+                ),
+                "dropout": HParam(
+                    0.0, "dropout on the mean embedding", 0.0, 0.99, search=(0.0, 0.5)
+                ),
             },
             reference="Joulin et al. 2017 (fastText); Keras example imdb_fasttext",
             tags=("linear", "n-gram", "embedding"),

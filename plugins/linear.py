@@ -11,9 +11,11 @@ from __future__ import annotations
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 from zoo.blocks import custom_layers
 
-NGRAMS = HParam(1, "longest n-gram: 1 words, 2 adds bigrams, 3 trigrams", 1, 5)
-BIGRAMS = HParam(2, NGRAMS.help, 1, 5)
-BUCKETS = HParam(2**20, "hash buckets shared by the n-grams longer than one word", 1, 2**22)
+NGRAMS = HParam(1, "longest n-gram: 1 words, 2 adds bigrams, 3 trigrams", 1, 5, search=(1, 3))
+BIGRAMS = HParam(2, NGRAMS.help, 1, 5, search=(1, 3))
+BUCKETS = HParam(
+    2**20, "hash buckets shared by the n-grams longer than one word", 1, 2**22, tune=False
+)
 
 
 def _ngram_ids(input_spec: InputSpec, ngrams: int, buckets: int):
@@ -80,7 +82,9 @@ def zoo_register_architectures(register):
             hparams={
                 "ngrams": BIGRAMS,
                 "buckets": BUCKETS,
-                "normalize": HParam(True, "scale each text's weights to unit length (L2)"),
+                "normalize": HParam(
+                    True, "scale each text's weights to unit length (L2)", search=(False, True)
+                ),
             },
             reference="course notebook's results table",
             tags=("linear", "n-gram"),
@@ -95,9 +99,11 @@ def zoo_register_architectures(register):
             builder=build_nbsvm,
             description="Naive Bayes log-count ratios of binary words to trigrams, linear model",
             hparams={
-                "ngrams": HParam(3, "longest n-gram (Wang & Manning used 2)", 1, 5),
-                "buckets": HParam(2**22, BUCKETS.help, 1, 2**22),
-                "alpha": HParam(1.0, "smoothing of the naive Bayes counts", 1e-6),
+                "ngrams": HParam(3, "longest n-gram (Wang & Manning used 2)", 1, 5, search=(1, 3)),
+                "buckets": HParam(2**22, BUCKETS.help, 1, 2**22, tune=False),
+                "alpha": HParam(
+                    1.0, "smoothing of the naive Bayes counts", 1e-6, search=(0.1, 10.0), log=True
+                ),
             },
             reference="Wang & Manning 2012 (NBSVM)",
             tags=("linear", "n-gram"),

@@ -20,7 +20,9 @@ def zoo_register_architectures(register):
             name="lstm",
             builder=build,
             description="Embedding, one LSTM pooled over time (or its last state), dropout, output",
-            hparams=r.family_hparams(units=HParam(128, "LSTM units", 1)),
+            hparams=r.family_hparams(
+                units=HParam(128, "LSTM units", 1, search=(16, 256), log=True)
+            ),
             reference="Hochreiter & Schmidhuber 1997; course notebook and tutorial seeds",
             custom_objects=custom_layers,
             tags=("recurrent",),

@@ -23,9 +23,15 @@ def zoo_register_architectures(register):
             builder=build,
             description="Embedding, n_layers stacked bidirectional LSTMs pooled over time, output",
             hparams={
-                "n_layers": HParam(2, "number of bidirectional LSTM layers", 1),
+                "n_layers": HParam(2, "number of bidirectional LSTM layers", 1, search=(1, 3)),
                 **r.family_hparams(
-                    units=HParam(64, "LSTM units in each direction of each layer", 1)
+                    units=HParam(
+                        64,
+                        "LSTM units in each direction of each layer",
+                        1,
+                        search=(16, 128),
+                        log=True,
+                    )
                 ),
             },
             reference="Graves et al. 2013; course notebook seed",

@@ -154,7 +154,21 @@ CATALOGUE = {
     "tiny vocabulary": Case(["bench", "lstm", "--max-tokens", "-5"], "greater than 2"),
     "negative limit": Case(["bench", "lstm", "--limit", "-1"], "limit must be positive"),
     "target accuracy above 1": Case(["bench", "lstm", "--target-acc", "2"], "must be in (0, 1]"),
-    "not a number": Case(["train", "cnn1d", "--epochs", "many", "--out", "x"], "not a valid int"),
+    "tune unknown storage": Case(
+        ["tune", "cnn1d", "--trials", "3", "--storage", "redis://host"], "unknown storage URL"
+    ),
+    "tune no trials": Case(["tune", "cnn1d", "--trials", "0"], "--trials must be 1 or more"),
+    "tune nothing to tune": Case(
+        ["tune", "faulty_build", "--data", "{csv}", "--trials", "3"],
+        "has nothing to tune",
+        "faulty",
+    ),
+    "not a number": Case(
+        ["train", "cnn1d", "--batch-size", "many", "--out", "x"], "not a valid int"
+    ),
+    "epochs not a number": Case(
+        ["train", "cnn1d", "--epochs", "many", "--out", "x"], "epochs must be a positive number"
+    ),
     # config files
     "config not TOML": Case(["bench", "cnn1d", "--config", "{bad_toml}"], "not valid TOML"),
     "config wrong type": Case(["bench", "cnn1d", "--config", "{typed_toml}"], "must be int"),

@@ -74,8 +74,44 @@ def test_two_writers_on_one_file_lose_no_row(tmp_path):
         assert sorted(row.seed for row in rows if row.model == model) == list(range(25))
 
 
-def test_a_file_of_an_older_schema_is_refused_with_advice(tmp_path):
+def _earlier_file(path, rows: int = 1) -> list[str]:
+    """A results file as the version before ``stopped`` and ``best_epoch`` wrote it."""
+    header = [name for name in COLUMNS if name not in ("stopped", "best_epoch")]
+    lines = [",".join(header)]
+    for seed in range(rows):
+        values = {"model": "cnn1d", "seed": str(seed), "status": "ok", "test_accuracy": "0.875"}
+        lines.append(",".join(values.get(name, "") for name in header))
+    path.write_text("\n".join(lines) + "\n")
+    return header
+
+
+def test_an_earlier_versions_file_is_read_and_upgraded_when_appended_to(tmp_path):
     path = tmp_path / "old.csv"
-    path.write_text("timestamp,model,provider,seed\n")
+    _earlier_file(path)
+    (old,) = read_results(path)
+    assert (old.model, old.test_accuracy, old.stopped) == ("cnn1d", 0.875, None)
+    append_result(path, ResultRow(model="lstm", seed=0, stopped="early", best_epoch=7))
+    assert path.read_text().splitlines()[0] == ",".join(COLUMNS)
+    first, second = read_results(path)
+    assert first == old
+    assert (second.model, second.stopped, second.best_epoch) == ("lstm", "early", 7)
+
+
+def test_two_writers_upgrading_one_earlier_file_lose_no_row(tmp_path):
+    path = tmp_path / "r.csv"
+    _earlier_file(path, rows=3)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), model])
+        for model in ("cnn1d", "lstm")
+    ]
+    assert [writer.wait(timeout=60) for writer in writers] == [0, 0]
+    rows = read_results(path)
+    assert len(rows) == 53
+    assert sorted(row.seed for row in rows if row.model == "lstm") == list(range(25))
+
+
+def test_a_file_with_columns_of_no_version_is_refused_with_advice(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("timestamp,model,flavour\n")
     with pytest.raises(ResultsFileError, match="not a keras-zoo results file of this version"):
         read_results(path)

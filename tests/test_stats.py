@@ -1,10 +1,12 @@
-"""Bootstrap intervals and McNemar's exact test against hand-computed cases."""
+"""Bootstrap intervals, McNemar's exact test and the expected best of n trials, against
+hand-computed cases."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from zoo.report.budget import expected_best, expected_best_curve
 from zoo.report.stats import bootstrap_interval, mcnemar_exact, verdict
 
 
@@ -51,3 +53,11 @@ def test_verdicts_say_who_wins_only_when_significant():
     assert verdict("lstm", "bilstm", 0.88, 0.881, 0.4) == (
         "lstm vs bilstm: no significant difference (p = 0.4)"
     )
+
+
+def test_expected_best_of_n_trials_is_dodge_et_al_s_estimator():
+    values = [0.9, 0.5, 0.7]
+    assert expected_best(values, 1) == pytest.approx(0.7)  # the mean
+    assert expected_best(values, 2) == pytest.approx((0.5 * 1 + 0.7 * 3 + 0.9 * 5) / 9)
+    curve = expected_best_curve(values)
+    assert len(curve) == 3 and curve == sorted(curve) and curve[-1] < 0.9

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from zoo.data.settings import AUTO, LONGEST, DataSettings, infer_dataset
+from zoo.data.settings import DataSettings, infer_dataset
 from zoo.errors import ConfigError, PluginError
 from zoo.spec import ArchitectureSpec, coerce_value, suggestion
 from zoo.train.settings import TrainSettings
@@ -59,19 +59,9 @@ class ExperimentConfig:
     def data_settings(self) -> DataSettings:
         """The data settings; the dataset is inferred from the path when not named."""
         values = dict(self.data)
-        length = values.pop("sequence_length", None)
-        if isinstance(length, str) and length not in (AUTO, LONGEST):
-            if not length.strip().isdigit():
-                raise ConfigError(
-                    f"sequence_length must be a whole number, '{AUTO}' or '{LONGEST}', "
-                    f"got {length!r}"
-                )
-            length = int(length)
         if not values.get("dataset") and values.get("path"):
             values["dataset"] = infer_dataset(values["path"])
         settings = _build(DataSettings, values, "data")
-        if length is not None:  # a word (auto, longest) the int coercion would refuse
-            settings = dataclasses.replace(settings, sequence_length=length)
         settings.check()
         return settings
 
@@ -183,13 +173,25 @@ def _build(cls: type, values: dict[str, Any], table: str):
                 f"valid: {', '.join(names)}"
             )
         if value is not None:
-            values[key] = coerce_value(key, value, _scalar_type(hints[key]))
+            values[key] = _coerce(key, value, hints[key])
     return cls(**values)
 
 
-def _scalar_type(hint: Any) -> type:
-    """``int`` for ``int``, ``int | None`` and ``int | str``: the first type a value is read as."""
-    return next(kind for kind in (typing.get_args(hint) or (hint,)) if kind is not type(None))
+def _coerce(key: str, value: Any, hint: Any) -> Any:
+    """``value`` as the field's type; where a field also takes a word (``int | str``: a number
+    or ``auto``), text that is not a number stays text, for the settings' own check."""
+    kinds = [kind for kind in (typing.get_args(hint) or (hint,)) if kind is not type(None)]
+    if isinstance(value, str) and str in kinds[1:] and not _is_number(value):
+        return value.strip()
+    return coerce_value(key, value, kinds[0])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def config_hash(*parts: Any) -> str:

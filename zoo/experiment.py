@@ -27,6 +27,7 @@ from zoo.data.settings import DATA_LOCATIONS, DataSettings
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError
 from zoo.spec import ArchitectureSpec
+from zoo.train.length import planned_length
 from zoo.train.settings import TrainSettings
 
 
@@ -83,6 +84,16 @@ class Experiment:
         data = prepare_data(self.data_settings)
         for note in data.notes:
             report(f"note: {note}")
+        runs = self.plan_runs(data, report)
+        if summary:
+            for line in describe(data, self.data_settings):
+                report(line)
+        return data, runs
+
+    def plan_runs(
+        self, data: PreparedData, report: Callable[[str], None] = print
+    ) -> list[PlannedRun]:
+        """One run per architecture on ``data``, each embeddings file read once."""
         loaded: dict[str, EmbeddingMatrix] = {}
         runs = []
         for spec in self.specs:
@@ -94,13 +105,11 @@ class Experiment:
                     )
                 vectors = loaded[train.embeddings]
                 hparams = self.config.hparams_for(spec, vectors.width)  # embedding_dim: theirs
+            train = planned_length(train, len(data.x_train))  # auto epochs follow the data
             runs.append(PlannedRun(spec, train, hparams, vectors))
         for path, vectors in loaded.items():  # once every run is known to be valid
             report(f"embeddings: {vectors.coverage} in {Path(path).name}")
-        if summary:
-            for line in describe(data, self.data_settings):
-                report(line)
-        return data, runs
+        return runs
 
 
 def run_key(run: PlannedRun, data: PreparedData, settings: DataSettings, backend: str) -> str:

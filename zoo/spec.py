@@ -39,6 +39,10 @@ class HParam:
 
     The type is the default's unless given: ``HParam(64, type=int)`` refuses a float default
     such as ``64.0`` instead of silently making the hyperparameter a float.
+
+    ``zoo tune`` searches a number over ``search`` (``(low, high)``), else over its bounds when
+    both are given, on a log scale with ``log=True`` (widths, rates); a text or flag over its
+    ``search`` or ``choices``. ``tune=False`` keeps it out of every search.
     """
 
     default: bool | int | float | str
@@ -47,10 +51,33 @@ class HParam:
     maximum: float | None = None
     choices: tuple[Any, ...] = ()
     type: Any = None  # bool, int, float or str; None: the default's
+    search: tuple[Any, ...] = ()  # (low, high) of a number, or the values to try
+    log: bool = False  # search a number on a log scale
+    tune: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", self.type or builtins.type(self.default))
         object.__setattr__(self, "choices", tuple(self.choices))
+        object.__setattr__(self, "search", tuple(self.search))
+
+    @property
+    def search_values(self) -> tuple[Any, ...]:
+        """What ``zoo tune`` searches: ``(low, high)`` of a number or the values of a text or
+        flag; empty when it is not searched."""
+        if not self.tune:
+            return ()
+        if self.search:
+            return self.search
+        if self.choices:
+            return self.choices
+        if self.type in (int, float) and None not in (self.minimum, self.maximum):
+            return (self.minimum, self.maximum)
+        return ()
+
+    @property
+    def searched_as_range(self) -> bool:
+        """A number searched between two values, not among listed ones."""
+        return self.type in (int, float) and not self.choices and len(self.search_values) == 2
 
     def coerce(self, name: str, value: Any) -> Any:
         """Return ``value`` as this hyperparameter's type, or raise ``HyperparameterError``."""
@@ -169,7 +196,19 @@ def _as_hparam(arch: str, key: str, value: Any) -> HParam:
         default = hparam.coerce(key, hparam.default)
     except HyperparameterError as exc:
         raise PluginError(f"architecture '{arch}': the default of {exc}") from exc
-    return dataclasses.replace(hparam, default=default)  # an int default of a float becomes one
+    try:
+        search = tuple(hparam.coerce(key, value) for value in hparam.search)
+    except HyperparameterError as exc:
+        raise PluginError(f"architecture '{arch}': the search of {exc}") from exc
+    hparam = dataclasses.replace(hparam, default=default, search=search)
+    if hparam.searched_as_range:
+        low, high = hparam.search_values
+        if not low < high or (hparam.log and low <= 0):
+            raise PluginError(
+                f"architecture '{arch}': hyperparameter '{key}' searches ({low}, {high}); "
+                f"give a low below the high{', above 0 on a log scale' if hparam.log else ''}"
+            )
+    return hparam  # an int default of a float becomes one
 
 
 def _check_builder_takes(arch: str, builder: Callable[..., Any], hparams: Mapping) -> None:

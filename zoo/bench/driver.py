@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zoo.backend import configured_backend
-from zoo.bench.executors import ExecutorSettings, make_executor
+from zoo.bench.executors import Executor, ExecutorSettings, make_executor
 from zoo.bench.executors.task import Outcome, RunTask
 from zoo.bench.results import append_result, check_results_path, read_results
 from zoo.bench.row import ResultRow
 from zoo.bench.runlog import write_log
 from zoo.config import ExperimentConfig
-from zoo.experiment import Experiment, run_key
+from zoo.data.prepare import PreparedData
+from zoo.data.settings import DataSettings
+from zoo.experiment import Experiment, PlannedRun, run_key
 from zoo.interrupts import deferred_interrupts
 from zoo.registry import get_registry
 
@@ -62,30 +64,61 @@ def run_benchmark(
     check_results_path(plan.results_path)
     executor = make_executor(plan.executor)
     data, runs = experiment.prepare(report, summary=plan.verbose != 0)
-    done = _recorded(plan.results_path) if plan.resume else {}
-    tasks = []
-    for backend in backends:
-        for planned in runs:
-            key = run_key(planned, data, experiment.data_settings, backend)
-            for offset in range(plan.seeds):
-                run = planned.with_seed(planned.train.seed + offset)
-                recorded = done.get((run.spec.name, key, run.train.seed))
-                if recorded:
-                    report(f"skip: {run.spec.name} seed {run.train.seed} is already recorded")
-                    rows.append(recorded)
-                    continue
-                row = ResultRow.planned(run, key, data, experiment.data_settings, plan.command)
-                tasks.append(RunTask(run, key, backend, row))
-    if not tasks:
+    bench = Bench(plan, experiment.data_settings, data, executor, backends)
+    return bench.run(runs, report, rows)
+
+
+@dataclass
+class Bench:
+    """A bench's prepared data and executor: ``run`` trains planned runs and records each."""
+
+    plan: BenchPlan
+    settings: DataSettings
+    data: PreparedData
+    executor: Executor
+    backends: list[str]
+
+    def run(
+        self,
+        runs: list[PlannedRun],
+        report: Callable[[str], None],
+        rows: list[ResultRow],
+        studies: dict[str, str] | None = None,
+    ) -> list[ResultRow]:
+        """Each run on each backend, ``plan.seeds`` seeds; rows go to the results file and to
+        ``rows`` as runs finish. ``studies``: the tune study behind an architecture's runs."""
+        plan, data = self.plan, self.data
+        done = _recorded(plan.results_path) if plan.resume else {}
+        tasks = []
+        for backend in self.backends:
+            for planned in runs:
+                key = run_key(planned, data, self.settings, backend)
+                study = (studies or {}).get(planned.spec.name)
+                for offset in range(plan.seeds):
+                    run = planned.with_seed(planned.train.seed + offset)
+                    recorded = done.get((run.spec.name, key, run.train.seed))
+                    if recorded:
+                        report(f"skip: {run.spec.name} seed {run.train.seed} is already recorded")
+                        rows.append(recorded)
+                        continue
+                    row = ResultRow.planned(run, key, data, self.settings, plan.command, study)
+                    tasks.append(RunTask(run, key, backend, row))
+        if tasks:
+            self._execute(tasks, report, rows)
         return rows
-    progress = Progress(len(tasks))
-    with contextlib.closing(executor.run(tasks, data, plan.verbose, report)) as outcomes:
-        for outcome in outcomes:
-            with deferred_interrupts():  # the row is in the file and the table, or in neither
-                record(plan.results_path, outcome)
-                rows.append(outcome.row)
-            report(progress.line(outcome))
-    return rows
+
+    def _execute(
+        self, tasks: list[RunTask], report: Callable[[str], None], rows: list[ResultRow]
+    ) -> None:
+        plan = self.plan
+        progress = Progress(len(tasks))
+        outcomes = self.executor.run(tasks, self.data, plan.verbose, report)
+        with contextlib.closing(outcomes):
+            for outcome in outcomes:
+                with deferred_interrupts():  # the row is in the file and the table, or in neither
+                    record(plan.results_path, outcome)
+                    rows.append(outcome.row)
+                report(progress.line(outcome))
 
 
 def record(results_path: Path, outcome: Outcome) -> None:

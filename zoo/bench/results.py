@@ -14,12 +14,13 @@ import io
 import math
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from zoo.bench.row import COLUMNS, ResultRow, column_types
 from zoo.errors import ResultsFileError
-from zoo.paths import check_can_create
+from zoo.paths import check_can_create, staged
 
 TYPES = column_types()
 
@@ -35,7 +36,7 @@ def read_results(path: Path) -> list[ResultRow]:
     if not text.strip():
         return []
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    if not is_our_header(tuple(reader.fieldnames or ())):
         raise ResultsFileError(
             f"{path} is not a keras-zoo results file of this version (its columns differ); "
             "pass another --results path"
@@ -48,6 +49,13 @@ def read_results(path: Path) -> list[ResultRow]:
             )
         rows.append(ResultRow(**{key: _parse(key, value) for key, value in row.items()}))
     return rows
+
+
+def is_our_header(header: tuple[str, ...]) -> bool:
+    """This version's columns, or an earlier version's: the same columns in the same order, some
+    not yet added (a column is only ever added, so an earlier file's rows read as they were)."""
+    remaining = iter(COLUMNS)
+    return bool(header) and all(name in remaining for name in header)
 
 
 def _parse(key: str, value: str) -> Any:
@@ -67,10 +75,7 @@ def append_result(path: Path, row: ResultRow) -> None:
     """Append ``row`` (None left blank), creating the file with its header if needed."""
     line = _csv_line([_format(getattr(row, key)) for key in COLUMNS]).encode("utf-8")
     try:
-        if not path.exists():
-            _create(path)
-        with open(path, "r+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # one writer at a time; released on close
+        with _locked(path) as handle:
             _drop_partial_line(handle)
             handle.seek(0, os.SEEK_END)
             handle.write(line)
@@ -78,6 +83,36 @@ def append_result(path: Path, row: ResultRow) -> None:
             os.fsync(handle.fileno())
     except OSError as exc:
         raise ResultsFileError(f"cannot write results file {path}: {exc.strerror or exc}") from exc
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[BinaryIO]:
+    """The results file opened for writing, locked (one writer at a time), with this version's
+    header: an earlier version's file is first rewritten with the new columns left blank."""
+    while True:
+        if not path.exists():
+            _create(path)
+        with open(path, "r+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released on close
+            if os.fstat(handle.fileno()).st_ino != os.stat(path).st_ino:
+                continue  # another writer upgraded the file meanwhile: lock the new one
+            header = handle.readline().decode("utf-8").rstrip("\r\n")
+            if header == _csv_line(COLUMNS).rstrip("\n"):
+                yield handle
+                return
+            _drop_partial_line(handle)
+            _upgrade(path, handle)  # the next turn locks the rewritten file
+
+
+def _upgrade(path: Path, handle: BinaryIO) -> None:
+    """Rewrite an earlier version's file (locked in ``handle``) with this version's columns."""
+    handle.seek(0)
+    reader = csv.DictReader(io.StringIO(handle.read().decode("utf-8")))
+    lines = [_csv_line(COLUMNS)]
+    lines += [_csv_line([row.get(name, "") for name in COLUMNS]) for row in reader]
+    with staged(path) as partial:
+        partial.write_text("".join(lines), encoding="utf-8")
+        os.chmod(partial, os.stat(handle.fileno()).st_mode & 0o777)
 
 
 def _create(path: Path) -> None:

@@ -42,6 +42,8 @@ class ResultRow:
     test_accuracy: float | None = None
     best_val_accuracy: float | None = None
     epochs_run: int | None = None
+    stopped: str | None = None  # planned (every planned epoch ran) or early (early stopping)
+    best_epoch: int | None = None  # the epoch whose weights the model kept
     train_seconds: float | None = None
     first_step_seconds: float | None = None
     seconds_per_epoch: float | None = None
@@ -71,6 +73,7 @@ class ResultRow:
     keras_version: str | None = field(default=None, metadata=_ENVIRONMENT)
     framework_version: str | None = field(default=None, metadata=_ENVIRONMENT)
     device: str | None = field(default=None, metadata=_ENVIRONMENT)
+    study: str | None = None  # the zoo tune study whose best settings this run trained with
     command: str | None = None
 
     @classmethod
@@ -81,8 +84,10 @@ class ResultRow:
         data: PreparedData,
         settings: DataSettings,
         command: str,
+        study: str | None = None,
     ) -> ResultRow:
-        """The columns known before training: the run, its data and settings."""
+        """The columns known before training: the run, its data and settings (``data`` may
+        withhold its test split: a tune trial's row)."""
         train = run.train
         return cls(
             timestamp=timestamp(),
@@ -98,7 +103,7 @@ class ResultRow:
             num_classes=data.num_classes,
             train_size=len(data.x_train),
             val_size=len(data.x_val),
-            test_size=len(data.x_test),
+            test_size=None if data.x_test is None else len(data.x_test),
             max_tokens=settings.max_tokens,
             sequence_length=data.vectorizer.sequence_length,
             batch_size=train.batch_size,
@@ -108,6 +113,7 @@ class ResultRow:
             precision=train.precision,
             embeddings=Path(train.embeddings).name if train.embeddings else "",
             hparams=json.dumps(run.hparams, sort_keys=True),
+            study=study,
             command=command,
         )
 

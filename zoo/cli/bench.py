@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from zoo.backend import BACKENDS, require_backend, select_backend
-from zoo.bench.executors import EXECUTORS, ExecutorSettings
+from zoo.bench.executors import ExecutorSettings
 from zoo.cli.app import (
     EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
@@ -22,7 +22,7 @@ from zoo.cli.app import (
     flush_plugin_warnings,
     zoo_registry,
 )
-from zoo.cli.options import experiment_options
+from zoo.cli.options import executor_options, experiment_options
 from zoo.config import assemble_config
 from zoo.errors import ConfigError
 from zoo.interrupts import catch_interrupts
@@ -58,30 +58,7 @@ if TYPE_CHECKING:
 )
 @click.option("--resume", is_flag=True, help="Skip runs already recorded with the same config.")
 @click.option("--backends", help="Comma list: run every model on each backend, side by side.")
-@click.option(
-    "--executor",
-    type=click.Choice(EXECUTORS),
-    help="Where runs execute: this process (default), a fresh process per run (the default "
-    "with --backends), or Ray tasks.",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(min=0),
-    default=ExecutorSettings.retries,
-    show_default=True,
-    help="Reruns of a run whose worker process died (processes, ray).",
-)
-@click.option(
-    "--ray-address",
-    help="Ray cluster to join: auto or HOST:PORT (default: start a local Ray instance).",
-)
-@click.option("--cpus-per-run", type=float, help="Ray: CPUs each run asks for (default 1).")
-@click.option(
-    "--gpus-per-run",
-    type=float,
-    help="Ray: GPUs each run asks for; 0.25 packs four runs on a GPU (default 1 where the "
-    "cluster has GPUs, else 0).",
-)
+@executor_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
 @click.option(
@@ -203,7 +180,12 @@ def _backend_list(backends: str) -> list[str]:
     type=click.Path(file_okay=False),
     help="Folder for report.html and the figures.",
 )
-def report_command(results: tuple[str, ...], out_dir: str) -> None:
+@click.option(
+    "--storage",
+    help="Where the tune studies named in the rows live (default: zoo-tune.db beside each "
+    "results file); their expected best validation accuracy by trials is drawn.",
+)
+def report_command(results: tuple[str, ...], out_dir: str, storage: str | None) -> None:
     """Learning curves, accuracy against time, seed spread, intervals and tests: zoo report R.csv.
 
     Reads results files (default: zoo-results.csv) and the run logs stored beside them.
@@ -218,5 +200,5 @@ def report_command(results: tuple[str, ...], out_dir: str) -> None:
         if not path.is_file():
             raise ConfigError(f"results file {path} does not exist; name one made by zoo bench")
         entries.extend((path, row) for row in read_results(path))
-    page = write_report(entries, Path(out_dir))
+    page = write_report(entries, Path(out_dir), storage)
     click.echo(f"zoo: report in {page}")

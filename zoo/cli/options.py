@@ -1,5 +1,5 @@
-"""The options that set an experiment, shared by zoo train and zoo bench: data, training,
-hyperparameters, config file (``zoo.config.assemble_config`` takes them)."""
+"""The options shared by zoo train, bench and tune: the experiment (data, training,
+hyperparameters, config file: ``zoo.config.assemble_config`` takes them) and the executor."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from zoo.backend import BACKENDS
+from zoo.bench.executors import EXECUTORS, ExecutorSettings
 from zoo.data.settings import AUTO, AUTO_CAP, LONGEST, TRUNCATE_SIDES
 from zoo.train.precision import PRECISIONS
 from zoo.train.settings import OPTIMIZERS, SCHEDULES
@@ -40,7 +41,8 @@ def _default(text: str, setting: str) -> str:
 
 
 def experiment_options(func: Callable) -> Callable:
-    """Options shared by ``train`` and ``bench``: data, training, hyperparameters, config.
+    """Options shared by ``train``, ``bench`` and ``tune``: data, training, hyperparameters,
+    config.
 
     Each option's name is the setting it sets (see ``zoo.config.assemble_config``).
     """
@@ -99,7 +101,12 @@ def experiment_options(func: Callable) -> Callable:
             type=float,
             help=_default("Share of training rows held out.", "validation_split"),
         ),
-        _single("--epochs", type=int, help=_default("Training epochs.", "epochs")),
+        _single(
+            "--epochs",
+            metavar="N|auto",
+            help="Training epochs; auto (the default): enough for 1,000 updates, 3 to 40, with "
+            "early stopping on validation accuracy and the best epoch's weights kept.",
+        ),
         _single("--batch-size", type=int, help=_default("Texts per batch.", "batch_size")),
         _single(
             "--optimizer", type=click.Choice(tuple(OPTIMIZERS)), help=_default("", "optimizer")
@@ -125,8 +132,9 @@ def experiment_options(func: Callable) -> Callable:
         ),
         _single(
             "--patience",
-            type=int,
-            help=_default("Early stopping patience on val accuracy; 0 = off.", "patience"),
+            metavar="N|auto",
+            help="Epochs without a better val accuracy before stopping; 0 = off; auto (the "
+            "default): a quarter of auto epochs, at least 2, and off with --epochs N.",
         ),
         _single(
             "--precision",
@@ -151,6 +159,39 @@ def experiment_options(func: Callable) -> Callable:
             help="Keep pretrained vectors fixed.",
         ),
         _single("--backend", type=click.Choice(BACKENDS), help="Keras backend for this run."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def executor_options(func: Callable) -> Callable:
+    """Where runs execute, shared by ``bench`` and ``tune``: ``--executor`` and its options."""
+    options = [
+        click.option(
+            "--executor",
+            type=click.Choice(EXECUTORS),
+            help="Where runs execute: this process (default), a fresh process per run (the default "
+            "with --backends), or Ray tasks.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(min=0),
+            default=ExecutorSettings.retries,
+            show_default=True,
+            help="Reruns of a run whose worker process died (processes, ray).",
+        ),
+        click.option(
+            "--ray-address",
+            help="Ray cluster to join: auto or HOST:PORT (default: start a local Ray instance).",
+        ),
+        click.option("--cpus-per-run", type=float, help="Ray: CPUs each run asks for (default 1)."),
+        click.option(
+            "--gpus-per-run",
+            type=float,
+            help="Ray: GPUs each run asks for; 0.25 packs four runs on a GPU (default 1 where the "
+            "cluster has GPUs, else 0).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)

@@ -29,8 +29,8 @@ class PreparedData:
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
+    x_test: np.ndarray | None  # None: withheld (a tune trial never sees the test split)
+    y_test: np.ndarray | None
     vectorizer: Vectorizer
     class_names: list[str]
     dataset_name: str
@@ -44,6 +44,10 @@ class PreparedData:
     @property
     def num_classes(self) -> int:
         return len(self.class_names)
+
+    def without_test(self) -> PreparedData:
+        """These data with the test split withheld: what a search may see."""
+        return dataclasses.replace(self, x_test=None, y_test=None)
 
 
 def prepare_data(settings: DataSettings, use_cache: bool = True) -> PreparedData:

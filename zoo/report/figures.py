@@ -14,14 +14,33 @@ from zoo.report.analysis import ModelRuns
 from zoo.report.stats import LEVEL
 
 
-def draw_figures(groups: list[ModelRuns]) -> dict[str, bytes]:
-    """Each figure's name and PNG."""
+def draw_figures(
+    groups: list[ModelRuns], curves: dict[str, list[float]] | None = None
+) -> dict[str, bytes]:
+    """Each figure's name and PNG; ``curves``: tune studies' expected best validation accuracy
+    by number of trials (``zoo.report.budget``), drawn when there are any."""
     pyplot = _pyplot()
-    return {
+    figures = {
         "learning_curves": _learning_curves(pyplot, groups),
         "accuracy_vs_time": _accuracy_vs_time(pyplot, groups),
         "seed_spread": _seed_spread(pyplot, groups),
     }
+    if curves:
+        figures["expected_best_validation"] = _expected_best(pyplot, curves)
+    return figures
+
+
+def _expected_best(pyplot: Any, curves: dict[str, list[float]]) -> bytes:
+    figure, axis = pyplot.subplots(figsize=(8, 5))
+    for label, curve in curves.items():
+        trials = range(1, len(curve) + 1)
+        axis.plot(trials, [100 * value for value in curve], marker="o", markersize=3, label=label)
+    axis.set_xlabel("trials of the search")
+    axis.set_ylabel("expected best validation accuracy % (Dodge et al. 2019)")
+    axis.xaxis.get_major_locator().set_params(integer=True)
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=8)
+    return _png(pyplot, figure)
 
 
 def require_matplotlib() -> None:

@@ -14,6 +14,7 @@ from zoo.bench.row import ResultRow
 from zoo.errors import ConfigError
 from zoo.paths import staged
 from zoo.report.analysis import ModelRuns, comparisons, group_runs, table_rows
+from zoo.report.budget import study_curves
 from zoo.report.figures import draw_figures, pareto_front, require_matplotlib
 from zoo.report.stats import RESAMPLES, SIGNIFICANCE
 
@@ -22,12 +23,17 @@ __all__ = ["REPORT_FILE", "group_runs", "pareto_front", "require_matplotlib", "w
 REPORT_FILE = "report.html"
 
 
-def write_report(entries: list[tuple[Path, ResultRow]], out: Path) -> Path:
-    """Draw every figure and write ``report.html`` with them into ``out``; its path."""
+def write_report(
+    entries: list[tuple[Path, ResultRow]], out: Path, storage: str | None = None
+) -> Path:
+    """Draw every figure and write ``report.html`` with them into ``out``; its path.
+
+    ``storage``: where the tune studies the rows name live (None: beside each results file).
+    """
     groups = group_runs(entries)
     if not groups:
         raise ConfigError("the results hold no finished run to report; run zoo bench first")
-    figures = draw_figures(groups)
+    figures = draw_figures(groups, study_curves(entries, storage))
     out.mkdir(parents=True, exist_ok=True)
     for name, png in figures.items():
         _write_bytes(out / f"{name}.png", png)

@@ -27,6 +27,7 @@ HEADERS = {
     "test_accuracy": "test acc %",
     "best_val_accuracy": "best val %",
     "epochs_run": "epochs",
+    "stopped": "stopped",
     "train_seconds": "train s",
     "seconds_per_epoch": "s/epoch",
     "train_samples_per_second": "train samples/s",
@@ -38,7 +39,7 @@ HEADERS = {
     "device": "device",
     "error": "error",
 }
-_TEXT = {"model", "settings", "provider", "precision", "backend", "device", "error"}
+_TEXT = {"model", "settings", "provider", "stopped", "precision", "backend", "device", "error"}
 _PERCENT = {"test_accuracy", "best_val_accuracy"}
 
 
@@ -73,10 +74,23 @@ def summarize(rows: Iterable[ResultRow]) -> list[dict[str, Any]]:
         for name in HEADERS.keys() - _TEXT:
             values = [getattr(row, name) for row in ok if _number(getattr(row, name))]
             summary[name] = statistics.fmean(values) if values else None
+        summary["stopped"] = stopped(ok)
+        planned = [row.epochs for row in ok if _number(row.epochs)]
+        summary["epochs"] = statistics.fmean(planned) if planned else None
         accuracies = [row.test_accuracy for row in ok if _number(row.test_accuracy)]
         summary["test_accuracy_std"] = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
         summaries.append(summary)
     return sorted(summaries, key=lambda s: -(s["test_accuracy"] or -1.0))
+
+
+def stopped(rows: list[ResultRow]) -> str:
+    """Why the runs stopped: ``planned`` (every planned epoch ran), ``early`` (no better
+    validation accuracy for ``patience`` epochs), ``early in 2 of 3``; empty where unrecorded."""
+    reasons = [row.stopped for row in rows if row.stopped]
+    early = reasons.count("early")
+    if not reasons or early in (0, len(reasons)):
+        return reasons[0] if reasons else ""
+    return f"early in {early} of {len(reasons)}"
 
 
 def group_key(row: ResultRow) -> tuple[str, str, str, str]:
@@ -174,10 +188,10 @@ def render(rows: Iterable[ResultRow], fmt: str = "table") -> str:
 
 
 def _shown(key: str, summaries: list[dict[str, Any]]) -> bool:
-    """The error column only when a run failed; the provider only when one is not keras-zoo;
-    the precision only when one is not float32; the settings only when a model ran under
-    several."""
-    if key in ("error", "settings"):
+    """The error column only when a run failed; why runs stopped where recorded; the provider
+    only when one is not keras-zoo; the precision only when one is not float32; the settings
+    only when a model ran under several."""
+    if key in ("error", "settings", "stopped"):
         return any(s[key] for s in summaries)
     if key == "precision":
         return any(s["precision"] not in ("", FLOAT32) for s in summaries)
@@ -213,7 +227,9 @@ def _cell(key: str, summary: dict[str, Any]) -> str:
     if key == "params":
         return f"{int(value):,}"
     if key == "epochs_run":
-        return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+        text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+        planned = summary.get("epochs")
+        return text if planned is None or planned == value else f"{text} of {planned:g}"
     if isinstance(value, float):
         return f"{value:,.1f}" if value >= 100 else f"{value:.2f}"
     return str(value)

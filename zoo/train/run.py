@@ -41,12 +41,13 @@ def execute(
     verbose: int | str = 2,
     notify: Callable[[str], None] | None = None,
     keep: Callable[[RunOutcome], Any] | None = None,
+    stop_below: tuple[float | None, ...] = (),
 ) -> RunOutcome:
     """Train ``run`` on ``data`` here; ``backend``: the one it was planned for (None: any).
 
     ``keep`` gets the outcome of a run that trained, before Keras's session is cleared (``zoo
     train`` saves the model then); its failure fails the run. Notes go to ``notify`` (stderr
-    when None).
+    when None). ``stop_below``: a tune trial's bars (``zoo.train.trainer.train_model``).
     """
     from zoo.backend import describe_backend, import_keras
 
@@ -65,7 +66,7 @@ def execute(
     try:
         with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
             outcome.result = train_model(
-                run.spec, data, run.train, run.hparams, run.embedding_matrix, verbose
+                run.spec, data, run.train, run.hparams, run.embedding_matrix, verbose, stop_below
             )
         if keep is not None:
             keep(outcome)

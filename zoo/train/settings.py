@@ -10,6 +10,7 @@ from zoo.train.precision import FLOAT32, PRECISIONS
 # each optimizer by its name in settings and its class in keras.optimizers
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 SCHEDULES = ("constant", "cosine")
+AUTO = "auto"  # epochs and patience that follow the data (zoo.train.length)
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,11 @@ class TrainSettings:
 
     optimizer: str = "adam"
     learning_rate: float = 0.001
-    schedule: str = "cosine"  # decay to 0 over the epochs, or "constant"
-    epochs: int = 3
+    schedule: str = "cosine"  # decay to 0 over the planned epochs, or "constant"
+    epochs: int | str = AUTO  # a number, or auto: enough for a minimum of updates, capped
     batch_size: int = 64
     seed: int = 0
-    patience: int = 0  # early stopping off: the schedule ends at the last epoch
+    patience: int | str = AUTO  # epochs without a better val accuracy before stopping; 0: off
     precision: str = FLOAT32
     embeddings: str | None = None
     embeddings_trainable: bool = True
@@ -42,12 +43,17 @@ class TrainSettings:
             raise ConfigError(
                 f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}"
             )
-        for name in ("epochs", "batch_size"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.batch_size <= 0:
+            raise ConfigError(f"batch_size must be positive, got {self.batch_size}")
+        _check_count("epochs", self.epochs, "a positive number", 1)
+        _check_count("patience", self.patience, "0 (off) or more", 0)
         if self.learning_rate <= 0:
             raise ConfigError(f"learning_rate must be positive, got {self.learning_rate}")
-        if self.patience < 0:
-            raise ConfigError(f"patience must be 0 (off) or more, got {self.patience}")
         if self.target_accuracy is not None and not 0 < self.target_accuracy <= 1:
             raise ConfigError(f"target accuracy must be in (0, 1], got {self.target_accuracy}")
+
+
+def _check_count(name: str, value: int | str, what: str, lowest: int) -> None:
+    if value == AUTO or (isinstance(value, int) and value >= lowest):
+        return
+    raise ConfigError(f"{name} must be {what} or '{AUTO}', got {value!r}")

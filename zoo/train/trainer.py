@@ -20,6 +20,7 @@ from zoo.train.adapt import adapt_layers
 from zoo.train.buckets import plan_batches
 from zoo.train.contract import build_checked, check_compiled_inference
 from zoo.train.inputs import INFERENCE_BATCH, batches, predict_probabilities, takes_any_length
+from zoo.train.length import planned_length
 from zoo.train.outputs import predict_labels
 from zoo.train.precision import training_precision
 from zoo.train.settings import OPTIMIZERS, TrainSettings
@@ -27,6 +28,7 @@ from zoo.train.settings import OPTIMIZERS, TrainSettings
 keras = import_keras()
 
 LATENCY_REPEATS = 20
+PLANNED, EARLY, PRUNED = "planned", "early", "pruned"
 
 
 @dataclass
@@ -70,9 +72,16 @@ def train_model(
     hparams: dict[str, Any],
     embedding_matrix: np.ndarray | None = None,
     verbose: int | str = "auto",
+    stop_below: tuple[float | None, ...] = (),
 ) -> TrainResult:
-    """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split."""
+    """Build ``spec`` with ``hparams``, train it on ``data`` and measure it on the test split,
+    unless ``data`` withholds it.
 
+    ``stop_below``: a tune trial stops (``pruned``) after an epoch whose best validation
+    accuracy so far is below the value given for that epoch (None: no bar).
+    """
+
+    settings = planned_length(settings, len(data.x_train))
     seed_everything(settings.seed)
     with training_precision(settings.precision, spec.name) as policy:
         input_spec = input_spec_for(data, settings, embedding_matrix)
@@ -81,16 +90,17 @@ def train_model(
         adapt_start = time.perf_counter()
         adapt_layers(model, data.x_train, data.y_train)
         clock.adapt_seconds = time.perf_counter() - adapt_start
-        callbacks: list[Any] = [clock]
+        pruner = _Pruner(stop_below)
+        callbacks: list[Any] = [clock, pruner]
+        stopping = None
         if settings.patience:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="val_accuracy",
-                    mode="max",
-                    patience=settings.patience,
-                    restore_best_weights=True,
-                )
+            stopping = keras.callbacks.EarlyStopping(
+                monitor="val_accuracy",
+                mode="max",
+                patience=settings.patience,
+                restore_best_weights=True,
             )
+            callbacks.append(stopping)
         bucketed = settings.bucketing and takes_any_length(model)
         train_batches = batches(
             data.x_train, data.y_train, settings.batch_size, settings.seed, bucketed
@@ -109,16 +119,32 @@ def train_model(
                 f"'{spec.name}': the loss became NaN in epoch {clock.nan_epoch}; "
                 "lower the learning rate or use float32 precision"
             )
-        check_compiled_inference(model, spec.name, data.x_train)
-        inference, probabilities = measure_inference(model, data)
+        history = {k: [float(v) for v in vs] for k, vs in history.items()}
         metrics = {
             "params": int(model.count_params()),
             "precision": policy,  # what "auto" became on this device
             **clock.summary(len(data.x_train), settings.batch_size),
-            **inference,
+            **stop_reason(stopping, len(history["loss"])),
         }
-        history = {k: [float(v) for v in vs] for k, vs in history.items()}
+        if pruner.pruned:
+            return TrainResult(model, history, {**metrics, "stopped": PRUNED})
+        check_compiled_inference(model, spec.name, data.x_train)
+        if data.x_test is None:
+            return TrainResult(model, history, metrics)
+        inference, probabilities = measure_inference(model, data)
+        metrics.update(inference)
         return TrainResult(model, history, metrics, probabilities)
+
+
+def stop_reason(stopping: Any, epochs_run: int) -> dict[str, Any]:
+    """Why training stopped (``early``: no better validation accuracy for ``patience`` epochs;
+    ``planned``: every planned epoch ran) and the epoch whose weights the model kept."""
+    if stopping is None:
+        return {"stopped": PLANNED, "best_epoch": epochs_run}
+    return {
+        "stopped": EARLY if stopping.stopped_epoch else PLANNED,
+        "best_epoch": stopping.best_epoch + 1,
+    }
 
 
 def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float], np.ndarray]:
@@ -144,6 +170,24 @@ def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float],
         "latency_ms": 1000 * float(np.median(latencies)),
     }
     return metrics, probabilities
+
+
+class _Pruner(keras.callbacks.Callback):
+    """Stops training after an epoch whose best validation accuracy so far is below that
+    epoch's bar (``stop_below[epoch]``): a tune trial doing worse than the others did."""
+
+    def __init__(self, stop_below: tuple[float | None, ...]) -> None:
+        super().__init__()
+        self.stop_below = stop_below
+        self.best = -math.inf
+        self.pruned = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.best = max(self.best, float((logs or {}).get("val_accuracy", -math.inf)))
+        bar = self.stop_below[epoch] if epoch < len(self.stop_below) else None
+        if bar is not None and self.best < bar:
+            self.pruned = True
+            self.model.stop_training = True
 
 
 class _Clock(keras.callbacks.Callback):

@@ -7,7 +7,7 @@ writer of the results file; an executor yields each run's ``Outcome`` as it fini
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,7 +26,7 @@ class Executor(Protocol):
 
     def run(
         self,
-        tasks: list[RunTask],
+        tasks: Iterable[RunTask],
         data: PreparedData,
         verbose: int | str,
         report: Callable[[str], None],

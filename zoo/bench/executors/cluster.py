@@ -8,8 +8,9 @@ died (``max_retries``); an exception inside a run is already an error row, so it
 from __future__ import annotations
 
 import logging
+import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from types import ModuleType
 
 from zoo.bench.executors.task import Outcome, RunTask, died, execute_task
@@ -66,33 +67,41 @@ class RayExecutor:
 
     def run(
         self,
-        tasks: list[RunTask],
+        tasks: Iterable[RunTask],
         data: PreparedData,
         verbose: int | str,
         report: Callable[[str], None],
     ) -> Iterator[Outcome]:
+        """As many tasks in flight as the cluster runs at once; the next is taken from
+        ``tasks`` when one finishes (a tune plans each trial as late as it can)."""
         ray = require_ray()
         self.connect()
         pending: dict = {}
         try:
             gpus = self._gpus(ray)
+            resources = ray.cluster_resources()
+            count = f"{len(tasks)} run(s)" if isinstance(tasks, Sized) else "runs"
             report(
-                f"ray: {len(tasks)} run(s) on {_describe(ray.cluster_resources())}, "
+                f"ray: {count} on {_describe(resources)}, "
                 f"{self.cpus_per_run:g} CPU and {gpus:g} GPU per run"
             )
             remote = ray.remote(_execute_remotely)
             shared = ray.put(data)
-            for task in tasks:
-                options = remote.options(
-                    num_cpus=self.cpus_per_run,
-                    num_gpus=gpus,
-                    max_retries=self.retries,
-                    retry_exceptions=False,
-                    runtime_env={"env_vars": _worker_environment(task.backend, gpus)},
-                    name=f"zoo {task.label}",
-                )
-                pending[options.remote(task, shared, verbose)] = task
-            while pending:
+            waiting = iter(tasks)
+            window = _room(resources, self.cpus_per_run, gpus)
+            while True:
+                while len(pending) < window and (task := next(waiting, None)) is not None:
+                    options = remote.options(
+                        num_cpus=self.cpus_per_run,
+                        num_gpus=gpus,
+                        max_retries=self.retries,
+                        retry_exceptions=False,
+                        runtime_env={"env_vars": _worker_environment(task.backend, gpus)},
+                        name=f"zoo {task.label}",
+                    )
+                    pending[options.remote(task, shared, verbose)] = task
+                if not pending:
+                    break
                 finished, _ = ray.wait(list(pending), num_returns=1)
                 task = pending.pop(finished[0])
                 try:
@@ -116,6 +125,13 @@ class RayExecutor:
         if self.gpus_per_run is not None:
             return self.gpus_per_run
         return 1.0 if ray.cluster_resources().get("GPU", 0) else 0.0
+
+
+def _room(resources: dict[str, float], cpus: float, gpus: float) -> int:
+    """How many runs the cluster holds at once (at least one)."""
+    fits = [resources.get("CPU", 0) / cpus] if cpus else []
+    fits += [resources.get("GPU", 0) / gpus] if gpus else []
+    return max(1, math.floor(min(fits))) if fits else 1
 
 
 def _deaths(ray: ModuleType) -> tuple[type[Exception], ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from zoo.bench.executors.task import Outcome, RunTask, execute_task
 from zoo.data.prepare import PreparedData
@@ -14,7 +14,7 @@ class LocalExecutor:
 
     def run(
         self,
-        tasks: list[RunTask],
+        tasks: Iterable[RunTask],
         data: PreparedData,
         verbose: int | str,
         report: Callable[[str], None],

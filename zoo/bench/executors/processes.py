@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from zoo.bench.executors.task import Outcome, RunTask, died
@@ -30,7 +30,7 @@ class ProcessExecutor:
 
     def run(
         self,
-        tasks: list[RunTask],
+        tasks: Iterable[RunTask],
         data: PreparedData,
         verbose: int | str,
         report: Callable[[str], None],

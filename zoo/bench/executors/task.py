@@ -25,19 +25,25 @@ class RunTask:
     key: str
     backend: str
     row: ResultRow
+    trial: int | None = None  # a tune trial's number: trained without the test split
+    stop_below: tuple[float | None, ...] = ()  # a trial's bars (zoo.train.trainer)
 
     @property
     def label(self) -> str:
+        if self.trial is not None:
+            return f"{self.run.spec.name} trial {self.trial} ({self.backend})"
         return f"{self.run.spec.name} seed {self.run.train.seed} ({self.backend})"
 
 
 @dataclass
 class Outcome:
-    """A finished run: its results row (status ``ok`` or ``error``) and, when ok, its run log."""
+    """A finished run: its results row (status ``ok`` or ``error``) and, when ok, its run log
+    (a trial's: its history alone)."""
 
     task: RunTask
     row: ResultRow
     log: RunLog | None = None
+    history: dict[str, list[float]] | None = None
 
 
 def execute_task(
@@ -49,14 +55,19 @@ def execute_task(
     """Train ``task`` on ``data`` in this process; a failure becomes an error row, never a raise.
 
     Keras must run ``task.backend`` here. Notes go to ``report`` (stderr when None), Keras's
-    progress lines to stderr.
+    progress lines to stderr. A trial never sees the test split.
     """
-    outcome = execute(task.run, data, task.backend, verbose, report)
+    if task.trial is not None:
+        data = data.without_test()
+    outcome = execute(task.run, data, task.backend, verbose, report, stop_below=task.stop_below)
     row = task.row.finished(outcome)
     if outcome.result is None:
         return Outcome(task, row)
     result = outcome.result
-    return Outcome(task, row, RunLog(result.test_probabilities, data.y_test, result.history))
+    if task.trial is not None:
+        return Outcome(task, row, history=result.history)
+    log = RunLog(result.test_probabilities, data.y_test, result.history)
+    return Outcome(task, row, log, result.history)
 
 
 def died(task: RunTask, reason: str) -> Outcome:

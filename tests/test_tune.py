@@ -1,0 +1,246 @@
+"""zoo tune on tiny generated data: the search space, pruning, the studies it keeps and resumes,
+the test split it never reads, and the config file that reproduces its rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.clirun import run_zoo, start_zoo
+from tests.conftest import write_reviews_csv
+from zoo import ArchitectureSpec, HParam
+from zoo.bench.driver import BenchPlan, run_benchmark
+from zoo.bench.results import read_results
+from zoo.config import ExperimentConfig, assemble_config, load_config
+from zoo.errors import ConfigError
+from zoo.registry import get_registry
+from zoo.train.settings import TrainSettings
+from zoo.tune import study as studies
+from zoo.tune.driver import TunePlan, run_tune
+from zoo.tune.space import search_space
+
+optuna = pytest.importorskip("optuna")
+
+# toy data, and a fixed length that keeps trials short; the trials search the rest
+TOY = ["--max-tokens", "200", "--sequence-length", "24", "--epochs", "3"]
+
+
+def tune_plan(
+    data: Path, folder: Path, models=("bow_logreg",), trials=3, study=None, **flags
+) -> TunePlan:
+    options = {
+        "path": str(data),
+        "max_tokens": 200,
+        "sequence_length": "24",
+        "epochs": 3,
+        **flags,
+    }
+    return TunePlan(
+        list(models),
+        assemble_config(**options),
+        folder / "results.csv",
+        trials=trials,
+        study=study,
+        verbose=0,
+    )
+
+
+def load(folder: Path, name: str):
+    storage = studies.open_storage(studies.storage_url(None, folder / "results.csv"))
+    return optuna.load_study(study_name=name, storage=storage)
+
+
+def test_the_space_comes_from_the_hparams_and_leaves_out_what_the_user_set():
+    spec = get_registry().architecture("cnn1d")
+    config = ExperimentConfig(hparams={"cnn1d": {"filters": 64}})
+    space = search_space(spec, config, TrainSettings(), train_size=720)
+    by_name = {dimension.name: dimension for dimension in space.dimensions}
+    assert "hparams.filters" not in by_name  # the user's value is kept
+    rate = by_name["train.learning_rate"]
+    assert (rate.low, rate.high, rate.log) == pytest.approx((1e-4, 1e-2, True))
+    assert by_name["train.batch_size"].choices == (16, 32, 64, 128)
+    assert (by_name["train.epochs"].low, by_name["train.epochs"].high) == (1, 40)
+    assert by_name["hparams.embedding_dim"].log and by_name["hparams.embedding_dim"].kind is int
+    assert (by_name["hparams.dropout"].low, by_name["hparams.dropout"].high) == (0.0, 0.7)
+    tuned = space.settings_of({"train.epochs": 12, "hparams.kernel_size": 5})
+    assert tuned.train == {"cnn1d": {"epochs": 12, "patience": 3}}  # searched epochs stop early
+    assert tuned.hparams == {"cnn1d": {"kernel_size": 5}}
+
+
+def test_an_architecture_with_nothing_to_tune_is_refused():
+    rigid = ArchitectureSpec("rigid", lambda spec, width: None, "x", {"width": HParam(8, "", 1)})
+    with pytest.raises(ConfigError, match="'rigid' has nothing to tune"):
+        search_space(rigid, ExperimentConfig(), TrainSettings(), 100)
+
+
+def test_the_bars_are_the_median_of_complete_trials_at_each_epoch():
+    study = optuna.create_study(direction="maximize")
+    distributions = {"x": optuna.distributions.FloatDistribution(0, 1)}
+    for curve, state in (
+        ([0.5, 0.7, 0.8], "COMPLETE"),
+        ([0.6, 0.6], "COMPLETE"),
+        ([0.9, 0.95, 0.99], "COMPLETE"),
+        ([0.1], "PRUNED"),
+    ):
+        trial = study.ask(distributions)
+        for epoch, value in enumerate(curve):
+            trial.report(value, epoch)
+        state = optuna.trial.TrialState[state]
+        study.tell(trial, curve[-1] if state.name == "COMPLETE" else None, state=state)
+    bars = studies.stop_bars(study.trials, 4)
+    assert bars == (0.6, 0.7, pytest.approx(0.895), None)  # pruned trials set no bar
+
+
+def test_storage_urls_are_checked_and_default_beside_the_results(tmp_path):
+    default = studies.storage_url(None, tmp_path / "r.csv")
+    assert default == f"sqlite:///{tmp_path / 'zoo-tune.db'}"
+    assert studies.storage_url("journal:/x/y.log", tmp_path) == "journal:/x/y.log"
+    assert studies.storage_url("postgresql+psycopg2://u@h/db", tmp_path).startswith("postgresql")
+    with pytest.raises(ConfigError, match="unknown storage URL 'redis://h'"):
+        studies.storage_url("redis://h", tmp_path)
+
+
+class SplitWasRead(BaseException):
+    """Not an Exception: no run may turn it into an error row."""
+
+
+class Poison:
+    """A test split that fails when its contents are read (its size may be known)."""
+
+    def __len__(self) -> int:
+        return 100
+
+    def __getattr__(self, name):
+        raise SplitWasRead(name)
+
+    def __array__(self, *args, **kwargs):
+        raise SplitWasRead("__array__")
+
+    def __getitem__(self, index):
+        raise SplitWasRead("__getitem__")
+
+
+@pytest.mark.slow
+def test_the_search_never_reads_the_test_split(tmp_path, monkeypatch):
+    from zoo import experiment
+
+    prepare = experiment.prepare_data
+
+    def poisoned(settings, use_cache=True):
+        return dataclasses.replace(prepare(settings, use_cache), x_test=Poison(), y_test=Poison())
+
+    monkeypatch.setattr(experiment, "prepare_data", poisoned)
+    data = write_reviews_csv(tmp_path / "reviews.csv")
+    with pytest.raises(SplitWasRead):
+        run_tune(tune_plan(data, tmp_path, trials=2), lambda _: None)  # once it scores on test
+    (name,) = optuna.get_all_study_names(studies.open_storage(f"sqlite:///{tmp_path}/zoo-tune.db"))
+    assert len(studies.finished(load(tmp_path, name))) == 2  # every trial ran before that
+
+
+@pytest.mark.slow
+def test_a_tune_records_resumes_extends_and_its_config_reproduces_its_rows(tmp_path):
+    data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
+    plan = tune_plan(data, tmp_path, models=("bow_logreg", "tfidf_logreg"), trials=3)
+    first = run_tune(plan, lambda _: None)
+    assert [(b.model, b.complete + b.pruned) for b in first.budgets] == [
+        ("bow_logreg", 3),
+        ("tfidf_logreg", 3),
+    ]
+    assert all(b.epochs >= 3 and b.seconds > 0 for b in first.budgets)
+    rows = read_results(plan.results_path)
+    assert [(row.model, row.study) for row in rows] == [(b.model, b.study) for b in first.budgets]
+    assert all(row.test_accuracy is not None for row in rows)
+    config = load_config(plan.config_path)
+    assert config.train["bow_logreg"]["batch_size"] in (16, 32, 64, 128)
+
+    messages: list[str] = []
+    again = run_tune(plan, messages.append)  # the same command: nothing new
+    assert sum("skip:" in line for line in messages) == 4  # two studies, two recorded rows
+    assert [b.complete + b.pruned for b in again.budgets] == [3, 3]
+    assert read_results(plan.results_path) == rows
+
+    more = run_tune(dataclasses.replace(plan, trials=4), lambda _: None)  # a larger total
+    assert [b.complete + b.pruned + b.failed for b in more.budgets] == [4, 4]
+
+    bench = BenchPlan(["bow_logreg", "tfidf_logreg"], config, tmp_path / "bench.csv", verbose=0)
+    benched = run_benchmark(bench, lambda _: None)
+    tuned = {row.model: row for row in read_results(plan.results_path)[-2:]}
+    for row in benched:  # zoo bench --config zoo-tuned.toml gives the tuned rows again
+        assert row.test_accuracy == tuned[row.model].test_accuracy, row.model
+
+
+@pytest.mark.slow
+def test_a_named_study_refuses_other_data(tmp_path):
+    first = write_reviews_csv(tmp_path / "a.csv")
+    other = write_reviews_csv(tmp_path / "b.csv", seed=1)
+    run_tune(tune_plan(first, tmp_path, trials=1, study="mine"), lambda _: None)
+    with pytest.raises(ConfigError, match=r"study 'mine\.bow_logreg' searched other data"):
+        run_tune(tune_plan(other, tmp_path, trials=1, study="mine"), lambda _: None)
+    unnamed = run_tune(tune_plan(other, tmp_path, trials=1), lambda _: None)
+    assert unnamed.budgets[0].study.startswith("bow_logreg-")  # its own study
+
+
+def _tune_args(data: Path, folder: Path, trials: int, *extra: str) -> list[str]:
+    args = ["tune", "bow_logreg", "--data", str(data), *TOY, "--quiet"]
+    return [*args, "--trials", str(trials), "--results", str(folder / "r.csv"), *extra]
+
+
+def _study_of(folder: Path):
+    storage = studies.open_storage(studies.storage_url(None, folder / "r.csv"))
+    (name,) = optuna.get_all_study_names(storage)
+    return optuna.load_study(study_name=name, storage=storage)
+
+
+def _wait_for_a_finished_trial(folder: Path, driver) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and driver.poll() is None:
+        if (folder / "zoo-tune.db").exists():
+            try:
+                if studies.finished(_study_of(folder)):
+                    return
+            except (KeyError, ValueError):  # the study is being created
+                pass
+        time.sleep(0.2)
+    raise AssertionError(f"no trial finished: {driver.communicate()[1][-2000:]}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_tune_resumes_without_repeating_or_losing_trials(tmp_path, signal_number):
+    data = write_reviews_csv(tmp_path / "reviews.csv")
+    args = _tune_args(data, tmp_path, 6)
+    driver = start_zoo(*args)
+    _wait_for_a_finished_trial(tmp_path, driver)
+    driver.send_signal(signal_number)
+    _, err = driver.communicate(timeout=60)
+    assert driver.returncode == (130 if signal_number == signal.SIGINT else -9), err
+    kept = {t.number: t.value for t in studies.finished(_study_of(tmp_path))}
+    assert 1 <= len(kept) < 6
+    resumed = run_zoo(*args)
+    assert resumed.returncode == 0, resumed.stderr
+    study = _study_of(tmp_path)
+    finished = {t.number: t.value for t in studies.finished(study)}
+    assert len(finished) == 6 and all(finished[n] == v for n, v in kept.items())
+    assert not studies.running(study)  # the trial in flight was failed, not left running
+
+
+@pytest.mark.slow
+def test_two_drivers_on_one_journal_record_every_trial_once(tmp_path):
+    data = write_reviews_csv(tmp_path / "reviews.csv")
+    journal = f"journal:{tmp_path / 'shared.log'}"
+    args = _tune_args(data, tmp_path, 6, "--storage", journal, "--study", "shared")
+    drivers = [start_zoo(*args), start_zoo(*args)]
+    for driver in drivers:
+        _, err = driver.communicate(timeout=300)
+        assert driver.returncode == 0, err
+    storage = studies.open_storage(journal)
+    study = optuna.load_study(study_name="shared.bow_logreg", storage=storage)
+    finished = studies.finished(study)
+    assert 6 <= len(finished) <= 7  # at most one extra: both may ask while one slot is left
+    assert not studies.running(study)
+    assert len({t.number for t in study.trials}) == len(study.trials)
+    assert all(t.value is not None for t in finished)
