@@ -296,7 +296,7 @@ def _write_inputs(root: Path) -> dict[str, Path]:
     }
     (root / "zoo-twice").mkdir()
     files["bad_toml"].write_text("[train\n")
-    files["typed_toml"].write_text('[train]\nepochs = "ten"\n')
+    files["typed_toml"].write_text('[train]\nbatch_size = "ten"\n')
     files["table_toml"].write_text("[trian]\nepochs = 3\n")
     files["empty"].write_text("")
     files["corrupt"].write_bytes(b"\x1f\x8b\x08\x00 not really gzip" * 8)

@@ -82,6 +82,7 @@ def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_pat
     process = start_zoo(*args)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(read_results(results)) < 1:
+        assert process.poll() is None, process.communicate()[1][-2000:]
         time.sleep(0.2)
     process.send_signal(sig)
     out, err = process.communicate(timeout=60)

@@ -14,8 +14,10 @@ from zoo.bench.driver import run_benchmark
 from zoo.bench.executors import ExecutorSettings, make_executor
 from zoo.bench.results import read_results
 from zoo.errors import ConfigError
+from zoo.tune.driver import run_tune
 
 ray = pytest.importorskip("ray")
+optuna = pytest.importorskip("optuna")
 
 pytestmark = [pytest.mark.slow, pytest.mark.ray, pytest.mark.xdist_group("ray")]
 
@@ -79,3 +81,19 @@ def test_a_cluster_that_does_not_answer_is_one_line(monkeypatch):
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     with pytest.raises(ConfigError, match=r"^no Ray cluster answers at 'auto'; start one with"):
         make_executor(ExecutorSettings("ray", ray_address="auto"))
+
+
+def test_parallel_trials_on_ray_are_each_recorded_once(reviews_csv, tmp_path, ray_address):
+    from tests.test_tune import tune_plan
+    from zoo.tune import study as studies
+
+    plan = tune_plan(reviews_csv, tmp_path, trials=4)
+    plan.executor = on_ray(ray_address)
+    messages: list[str] = []
+    (budget,) = run_tune(plan, messages.append).budgets
+    assert budget.complete + budget.pruned == 4 and budget.failed == 0
+    storage = studies.open_storage(studies.storage_url(None, plan.results_path))
+    study = optuna.load_study(study_name=budget.study, storage=storage)
+    assert sorted(t.number for t in study.trials) == [0, 1, 2, 3]
+    assert not studies.running(study)
+    assert sum(line.startswith("trial: ") for line in messages) == 4

@@ -123,3 +123,36 @@ def test_undecodable_file_in_folder(tmp_path):
     (tmp_path / "neg").mkdir()
     with pytest.raises(DatasetError, match="not UTF-8"):
         read_folder(tmp_path)
+
+
+def test_label_first_lines_read_whole_or_coarse_labels(tmp_path):
+    path = tmp_path / "train.label"
+    lines = ["DESC:manner How did serfdom develop ?", "NUM:dist How far is Aspen ?", ""]
+    path.write_bytes(
+        ("\n".join([*lines, "HUM:ind Who named the sister\xf0city ?"])).encode("latin-1")
+    )
+    coarse = read_source(path, DatasetOptions(encoding="latin-1", label_first="coarse"))
+    assert coarse.class_names == ["DESC", "HUM", "NUM"]
+    assert coarse.train_texts[0] == "How did serfdom develop ?"
+    assert "sister\xf0city" in coarse.train_texts[2]
+    whole = read_source(path, DatasetOptions(encoding="latin-1", label_first="whole"))
+    assert whole.class_names == ["DESC:manner", "HUM:ind", "NUM:dist"]
+    fasttext = tmp_path / "reviews.txt"
+    fasttext.write_text("__label__pos a fine film\n__label__neg dull\n")
+    read = read_source(fasttext, DatasetOptions(label_first="whole"))
+    assert read.class_names == ["neg", "pos"] and read.train_texts == ["a fine film", "dull"]
+    fasttext.write_text("__label__pos a fine film\njustoneword\n")
+    with pytest.raises(DatasetError, match="line 2 is not LABEL TEXT"):
+        read_source(fasttext, DatasetOptions(label_first="whole"))
+
+
+def test_files_that_document_a_folder_are_not_classes(tmp_path):
+    (tmp_path / "quote.tok.gt9.5000").write_bytes(
+        "a caf\xe9 scene , sharp .\nwitty\n".encode("cp1252")
+    )
+    (tmp_path / "plot.tok.gt9.5000").write_text("he leaves home .\nshe returns .\n")
+    (tmp_path / "subjdata.README.1.0").write_text("about the data\n")
+    (tmp_path / "NOTE.md").write_text("# where it came from\n")
+    dataset = read_folder(tmp_path, encoding="cp1252")
+    assert dataset.class_names == ["plot", "quote"] and len(dataset.train_texts) == 4
+    assert "caf\xe9" in dataset.train_texts[2]

@@ -144,11 +144,11 @@ def test_the_search_never_reads_the_test_split(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_a_tune_records_resumes_extends_and_its_config_reproduces_its_rows(tmp_path):
     data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
-    plan = tune_plan(data, tmp_path, models=("bow_logreg", "tfidf_logreg"), trials=3)
+    plan = tune_plan(data, tmp_path, models=("bow_logreg", "tfidf_logreg"), trials=2)
     first = run_tune(plan, lambda _: None)
     assert [(b.model, b.complete + b.pruned) for b in first.budgets] == [
-        ("bow_logreg", 3),
-        ("tfidf_logreg", 3),
+        ("bow_logreg", 2),
+        ("tfidf_logreg", 2),
     ]
     assert all(b.epochs >= 3 and b.seconds > 0 for b in first.budgets)
     rows = read_results(plan.results_path)
@@ -160,11 +160,11 @@ def test_a_tune_records_resumes_extends_and_its_config_reproduces_its_rows(tmp_p
     messages: list[str] = []
     again = run_tune(plan, messages.append)  # the same command: nothing new
     assert sum("skip:" in line for line in messages) == 4  # two studies, two recorded rows
-    assert [b.complete + b.pruned for b in again.budgets] == [3, 3]
+    assert [b.complete + b.pruned for b in again.budgets] == [2, 2]
     assert read_results(plan.results_path) == rows
 
-    more = run_tune(dataclasses.replace(plan, trials=4), lambda _: None)  # a larger total
-    assert [b.complete + b.pruned + b.failed for b in more.budgets] == [4, 4]
+    more = run_tune(dataclasses.replace(plan, trials=3), lambda _: None)  # a larger total
+    assert [b.complete + b.pruned + b.failed for b in more.budgets] == [3, 3]
 
     bench = BenchPlan(["bow_logreg", "tfidf_logreg"], config, tmp_path / "bench.csv", verbose=0)
     benched = run_benchmark(bench, lambda _: None)
@@ -180,8 +180,6 @@ def test_a_named_study_refuses_other_data(tmp_path):
     run_tune(tune_plan(first, tmp_path, trials=1, study="mine"), lambda _: None)
     with pytest.raises(ConfigError, match=r"study 'mine\.bow_logreg' searched other data"):
         run_tune(tune_plan(other, tmp_path, trials=1, study="mine"), lambda _: None)
-    unnamed = run_tune(tune_plan(other, tmp_path, trials=1), lambda _: None)
-    assert unnamed.budgets[0].study.startswith("bow_logreg-")  # its own study
 
 
 def _tune_args(data: Path, folder: Path, trials: int, *extra: str) -> list[str]:
@@ -195,44 +193,48 @@ def _study_of(folder: Path):
     return optuna.load_study(study_name=name, storage=storage)
 
 
-def _wait_for_a_finished_trial(folder: Path, driver) -> None:
+def _wait_for_finished_trials(folder: Path, driver, count: int) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and driver.poll() is None:
         if (folder / "zoo-tune.db").exists():
             try:
-                if studies.finished(_study_of(folder)):
+                if len(studies.finished(_study_of(folder))) >= count:
                     return
             except (KeyError, ValueError):  # the study is being created
                 pass
         time.sleep(0.2)
-    raise AssertionError(f"no trial finished: {driver.communicate()[1][-2000:]}")
+    raise AssertionError(f"{count} trial(s) not finished: {driver.communicate()[1][-2000:]}")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
-def test_an_interrupted_tune_resumes_without_repeating_or_losing_trials(tmp_path, signal_number):
+def test_a_killed_then_interrupted_tune_resumes_without_repeating_or_losing_trials(tmp_path):
     data = write_reviews_csv(tmp_path / "reviews.csv")
-    args = _tune_args(data, tmp_path, 6)
-    driver = start_zoo(*args)
-    _wait_for_a_finished_trial(tmp_path, driver)
-    driver.send_signal(signal_number)
-    _, err = driver.communicate(timeout=60)
-    assert driver.returncode == (130 if signal_number == signal.SIGINT else -9), err
-    kept = {t.number: t.value for t in studies.finished(_study_of(tmp_path))}
-    assert 1 <= len(kept) < 6
+    args = _tune_args(data, tmp_path, 5)
+    kept: dict[int, float] = {}
+    for signal_number, code in ((signal.SIGKILL, -9), (signal.SIGINT, 130)):
+        driver = start_zoo(*args)
+        _wait_for_finished_trials(tmp_path, driver, len(kept) + 1)
+        driver.send_signal(signal_number)
+        _, err = driver.communicate(timeout=60)
+        assert driver.returncode == code, err
+        finished = {t.number: t.value for t in studies.finished(_study_of(tmp_path))}
+        assert all(finished[n] == v for n, v in kept.items())  # none lost, none told again
+        kept = finished
+    assert len(kept) < 5
     resumed = run_zoo(*args)
     assert resumed.returncode == 0, resumed.stderr
     study = _study_of(tmp_path)
     finished = {t.number: t.value for t in studies.finished(study)}
-    assert len(finished) == 6 and all(finished[n] == v for n, v in kept.items())
-    assert not studies.running(study)  # the trial in flight was failed, not left running
+    assert len(finished) == 5 and all(finished[n] == v for n, v in kept.items())
+    assert not studies.running(study)  # the killed driver's trial was failed, not left running
+    assert "no longer runs marked failed" in resumed.stderr or "marked failed" in err
 
 
 @pytest.mark.slow
 def test_two_drivers_on_one_journal_record_every_trial_once(tmp_path):
     data = write_reviews_csv(tmp_path / "reviews.csv")
     journal = f"journal:{tmp_path / 'shared.log'}"
-    args = _tune_args(data, tmp_path, 6, "--storage", journal, "--study", "shared")
+    args = _tune_args(data, tmp_path, 4, "--storage", journal, "--study", "shared")
     drivers = [start_zoo(*args), start_zoo(*args)]
     for driver in drivers:
         _, err = driver.communicate(timeout=300)
@@ -240,7 +242,7 @@ def test_two_drivers_on_one_journal_record_every_trial_once(tmp_path):
     storage = studies.open_storage(journal)
     study = optuna.load_study(study_name="shared.bow_logreg", storage=storage)
     finished = studies.finished(study)
-    assert 6 <= len(finished) <= 7  # at most one extra: both may ask while one slot is left
+    assert 4 <= len(finished) <= 5  # at most one extra: both may ask while one slot is left
     assert not studies.running(study)
     assert len({t.number for t in study.trials}) == len(study.trials)
     assert all(t.value is not None for t in finished)

@@ -160,6 +160,7 @@ def evaluation_split(
             "encoding",
             "text_column",
             "label_column",
+            "label_first",
         ):
             values.pop(key, None)  # the run's file format says nothing about the new file
     values.update(given)

@@ -10,7 +10,7 @@ import click
 
 from zoo.backend import BACKENDS
 from zoo.bench.executors import EXECUTORS, ExecutorSettings
-from zoo.data.settings import AUTO, AUTO_CAP, LONGEST, TRUNCATE_SIDES
+from zoo.data.settings import AUTO, AUTO_CAP, LABEL_FIRST, LONGEST, TRUNCATE_SIDES
 from zoo.train.precision import PRECISIONS
 from zoo.train.settings import OPTIMIZERS, SCHEDULES
 
@@ -80,6 +80,12 @@ def experiment_options(func: Callable) -> Callable:
             help="Whether the file's first row names its columns (default: detected).",
         ),
         _single("--encoding", help="Text encoding of the data, e.g. cp1252 (default: utf-8)."),
+        _single(
+            "--label-first",
+            type=click.Choice(LABEL_FIRST),
+            help="Each line is LABEL TEXT (fastText's __label__X, TREC's COARSE:fine): whole "
+            "takes the first word as the label, coarse its part before ':'.",
+        ),
         _single("--limit", type=int, help="Use at most N training and N test rows."),
         _single(
             "--max-tokens",

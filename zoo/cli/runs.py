@@ -18,6 +18,7 @@ from zoo.cli.app import (
 )
 from zoo.cli.options import experiment_options
 from zoo.config import assemble_config
+from zoo.data.settings import LABEL_FIRST
 from zoo.errors import ConfigError, DatasetError
 
 if TYPE_CHECKING:
@@ -72,6 +73,11 @@ def train_command(name: str, out_dir: str, quiet: bool, backend: str | None, **o
 @click.option("--sep", help="Column separator of --data (default: detected).")
 @click.option("--header/--no-header", default=None, help="--data's first row names columns.")
 @click.option("--encoding", help="Text encoding of --data (default: utf-8).")
+@click.option(
+    "--label-first",
+    type=click.Choice(LABEL_FIRST),
+    help="--data's lines are LABEL TEXT: whole first word, or its part before ':'.",
+)
 @click.option("--backend", type=click.Choice(BACKENDS))
 def evaluate_command(run_dir, backend, **data) -> None:
     """Accuracy of a saved run on the test split its data settings give (or that of --data).

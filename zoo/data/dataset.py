@@ -46,6 +46,7 @@ class DatasetOptions:
     sep: str | None = None  # the column separator of a delimited file; None: detected
     header: bool | None = None  # whether its first row names the columns; None: detected
     encoding: str = "utf-8"
+    label_first: str | None = None  # each line LABEL TEXT: the whole first word, or its coarse part
 
 
 @dataclass(frozen=True)

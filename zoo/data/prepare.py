@@ -134,6 +134,7 @@ def _options(settings: DataSettings) -> DatasetOptions:
         settings.sep,
         settings.header,
         settings.encoding,
+        settings.label_first,
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoo.errors import ConfigError
 
 TRUNCATE_SIDES = ("start", "end")
+LABEL_FIRST = ("whole", "coarse")  # a line's first word as its label, or the part before ':'
 AUTO = "auto"  # the 99th percentile of training lengths, rounded up to a power of 2, capped
 LONGEST = "longest"  # the longest training text
 AUTO_CAP = 1000  # whole IMDB reviews but the 1 % longest: bucketed batches make it cheap
@@ -34,6 +35,7 @@ class DataSettings:
     sep: str | None = None  # column separator of a delimited file; None: detected
     header: bool | None = None  # the file's first row names its columns; None: detected
     encoding: str = "utf-8"
+    label_first: str | None = None  # lines of LABEL TEXT instead of columns: whole or coarse
 
     def resolved(self) -> DataSettings:
         """These settings with an absolute data path, valid from any working folder."""
@@ -52,6 +54,10 @@ class DataSettings:
             )
         if self.limit is not None and self.limit <= 0:
             raise ConfigError(f"limit must be positive, got {self.limit}")
+        if self.label_first is not None and self.label_first not in LABEL_FIRST:
+            raise ConfigError(
+                f"label_first must be {' or '.join(LABEL_FIRST)}, got {self.label_first!r}"
+            )
 
 
 def check_settings(max_tokens: int, sequence_length: int | str | None, truncate: str) -> None:

@@ -22,6 +22,10 @@ TEXT_COLUMNS = ("text", "review", "sentence", "content", "body")
 LABEL_COLUMNS = ("label", "sentiment", "target", "class", "category")
 NEGATIVE_FIRST = ({"neg", "pos"}, {"negative", "positive"})
 UNLABELED_FOLDERS = {"unsup"}
+FASTTEXT_PREFIX = "__label__"
+# files beside the data that describe it (a dataset's README, a NOTE.md): never a class
+DOCUMENTATION = ("readme", "note", "license", "licence", "changelog")
+DOCUMENTATION_SUFFIXES = (".md", ".rst", ".html", ".pdf")
 _SPLIT_MEMBER = re.compile(r"(?:^|/)(train|test)/([^/]+)/[^/]+\.txt$")
 SEPARATORS = ",\t;|"
 SNIFF_LINES = 50
@@ -57,6 +61,8 @@ def read_table(path: Path, options: DatasetOptions | None = None) -> TextDataset
 
     options = options or DatasetOptions()
     _check_exists(path)
+    if options.label_first:
+        return read_label_first(path, options)
     suffixes = [s.lower() for s in path.suffixes]
     if ".parquet" in suffixes:
         try:
@@ -96,6 +102,31 @@ def read_table(path: Path, options: DatasetOptions | None = None) -> TextDataset
         fingerprint="",
     )
     dataset.text_column, dataset.label_column = text_col, label_col
+    return dataset
+
+
+def read_label_first(path: Path, options: DatasetOptions) -> TextDataset:
+    """Lines of ``LABEL TEXT``: the first word is the label (fastText's ``__label__`` prefix
+    dropped), the rest the text. ``options.label_first`` is ``whole`` (TREC's ``DESC:manner``,
+    its 50 fine classes) or ``coarse`` (the part before ``:``, ``DESC``: TREC's 6 classes)."""
+    text = read_text(path, options.encoding)
+    texts, labels = [], []
+    for number, line in enumerate(text_lines(text), start=1):
+        if not line.strip():
+            continue
+        label, _, words = line.strip().partition(" ")
+        label = label.removeprefix(FASTTEXT_PREFIX)
+        if options.label_first == "coarse":
+            label = label.split(":", 1)[0]
+        if not label or not words.strip():
+            raise DatasetError(f"{path} line {number} is not LABEL TEXT: {line[:60]!r}")
+        texts.append(words.strip())
+        labels.append(label)
+    if not texts:
+        raise DatasetError(f"{path} is empty")
+    dataset = build_dataset(texts, labels, [], [], name=path.name, fingerprint="")
+    dataset.text_column = "after the first word"
+    dataset.label_column = f"first word ({options.label_first})"
     return dataset
 
 
@@ -261,7 +292,7 @@ def _texts_per_file(class_dirs: list[Path], encoding: str) -> tuple[list[str], l
 def _texts_per_line(root: Path, encoding: str) -> tuple[list[str], list[str]]:
     """One file per class, one text per line: ``pos.txt`` and ``neg.txt``, or
     ``rt-polarity.pos`` and ``rt-polarity.neg`` (the class is what differs in the names)."""
-    files = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in root.iterdir() if p.is_file() and not _beside_the_data(p))
     if len(files) < 2:
         return [], []
     stems = {file.name.split(".")[0] for file in files}
@@ -274,6 +305,17 @@ def _texts_per_line(root: Path, encoding: str) -> tuple[list[str], list[str]]:
                 texts.append(line)
                 labels.append(label)
     return texts, labels
+
+
+def _beside_the_data(file: Path) -> bool:
+    """A hidden file, or one that documents the data (``subjdata.README.1.0``, ``NOTE.md``)."""
+    name = file.name.lower()
+    words = name.replace("-", ".").replace("_", ".").split(".")
+    return (
+        name.startswith(".")
+        or name.endswith(DOCUMENTATION_SUFFIXES)
+        or any(word in DOCUMENTATION for word in words)
+    )
 
 
 def read_tarball(path: Path, encoding: str = "utf-8") -> TextDataset:

@@ -13,6 +13,7 @@ import math
 import os
 import socket
 import statistics
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +27,7 @@ JOURNAL = "journal:"
 SERVER_SCHEMES = ("sqlite", "postgresql", "mysql")
 KEY_ATTR = "zoo_key"
 DRIVER_ATTR = "zoo_driver"
+OPEN_ATTEMPTS = 3
 PRUNE_AFTER = 2  # finished trials a step needs before it sets a bar (Optuna's n_startup_trials)
 
 
@@ -57,24 +59,30 @@ def storage_url(given: str | None, results_path: Path) -> str:
 
 
 def open_storage(url: str) -> Any:
-    """An Optuna storage for ``url`` (see ``storage_url``), or one line saying why not."""
-    optuna = require_optuna()
-    try:
-        if url.startswith(JOURNAL):
-            from optuna.storages.journal import JournalFileBackend
+    """An Optuna storage for ``url`` (see ``storage_url``), or one line saying why not.
 
-            path = Path(url[len(JOURNAL) :]).expanduser()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return optuna.storages.JournalStorage(JournalFileBackend(str(path)))
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-        return optuna.storages.RDBStorage(url, engine_kwargs=_engine_options(url))
-    except ImportError as exc:
-        raise ConfigError(
-            f"cannot open storage {url}: {one_line(exc)}; install its driver"
-        ) from exc
-    except Exception as exc:  # a server that does not answer, a file that cannot be written
-        raise ConfigError(f"cannot open storage {url}: {one_line(exc)}") from exc
+    Drivers that start together may race to create a new database's tables: the loser tries
+    again.
+    """
+    optuna = require_optuna()
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            if url.startswith(JOURNAL):
+                from optuna.storages.journal import JournalFileBackend
+
+                path = Path(url[len(JOURNAL) :]).expanduser()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                return optuna.storages.JournalStorage(JournalFileBackend(str(path)))
+            if url.startswith("sqlite:///"):
+                Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+            return optuna.storages.RDBStorage(url, engine_kwargs=_engine_options(url))
+        except ImportError as exc:
+            reason = f"{one_line(exc)}; install its driver"
+            break
+        except Exception as exc:  # a server that does not answer, a race to create the tables
+            reason = one_line(exc)
+            time.sleep(0.5 * (attempt + 1))
+    raise ConfigError(f"cannot open storage {url}: {reason}")
 
 
 def _engine_options(url: str) -> dict[str, Any]:
