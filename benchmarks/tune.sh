@@ -8,7 +8,8 @@
 # study of TRIALS trials and its best settings with 3 seeds (zoo tune, studies in
 # OUT_DIR/zoo-tune.db, best settings in OUT_DIR/zoo-tuned.toml); then zoo report (McNemar tests
 # between defaults and tuned, expected best validation accuracy by trials) into OUT_DIR/report.
-# Each command's stderr goes to OUT_DIR/NAME.log, its table to NAME.md, its wall to walls.tsv.
+# Each command's stderr goes to OUT_DIR/NAME.log, its table to NAME.md, its wall to walls.tsv
+# (NAME: defaults-, tuned- or report- and the models); several calls share OUT_DIR's files.
 set -uo pipefail
 out=$1
 trials=$2
@@ -28,8 +29,9 @@ timed() {  # timed NAME COMMAND...: the wall time of the whole command
     'BEGIN { printf "%s\texit %s\t%.1f s\t%s\n", n, c, e - s, a }' | tee -a "$out/walls.tsv"
 }
 
-timed defaults zoo bench "${models[@]}" "$@" --seeds 3 --quiet --format markdown \
+name=$(IFS=+; echo "${models[*]}")
+timed "defaults-$name" zoo bench "${models[@]}" "$@" --seeds 3 --quiet --format markdown \
   --resume --results "$out/results.csv"
-timed tuned zoo tune "${models[@]}" "$@" --trials "$trials" --seeds 3 --quiet \
+timed "tuned-$name" zoo tune "${models[@]}" "$@" --trials "$trials" --seeds 3 --quiet \
   --format markdown --results "$out/results.csv"
-timed report zoo report "$out/results.csv" --out "$out/report"
+timed "report-$name" zoo report "$out/results.csv" --out "$out/report"

@@ -187,7 +187,8 @@ def test_ngram_models_train_save_and_serve_from_a_new_process(name, reviews_csv,
 
     run = tmp_path / "run"
     common = ("--data", str(reviews_csv), "--max-tokens", "200", "--sequence-length", "24")
-    trained = run_zoo("train", name, *common, "--set", "buckets=4096", "--out", str(run), "--quiet")
+    flags = ("--set", "buckets=4096", "--epochs", "3", "--out", str(run), "--quiet")
+    trained = run_zoo("train", name, *common, *flags)
     assert trained.returncode == 0, trained.stderr
     predicted = run_zoo("predict", str(run), "a wonderful superb great film", "awful boring worst")
     assert predicted.returncode == 0, predicted.stderr
