@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import numpy as np
 import pytest
 
 from zoo.bench.row import ResultRow
@@ -171,3 +172,32 @@ def test_a_damaged_hyperparameter_cell_compares_the_columns_only():
         configured(0.9, 0, "bbb", "[]", epochs=4),
     ]
     assert {s["settings"] for s in summarize(rows)} == {"epochs=3", "epochs=4"}
+
+
+def test_macro_f1_is_the_mean_of_the_classes_f1_scores():
+    from zoo.train.outputs import macro_f1
+
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    predicted = np.array([0, 1, 1, 1, 2, 0])  # F1: 1/2, 4/5, 2/3
+    assert macro_f1(labels, predicted) == pytest.approx((0.5 + 0.8 + 2 / 3) / 3)
+    assert macro_f1(np.array([1, 1]), np.array([1, 1])) == 1.0  # classes never seen: not counted
+
+
+def test_macro_f1_is_shown_for_more_than_two_classes():
+    two = row("cnn1d", 0.9, num_classes=2, macro_f1=0.9)
+    assert "macro F1" not in render([two])
+    six = row("cnn1d", 0.9, num_classes=6, macro_f1=0.8512)
+    assert "macro F1" in render([six]) and "85.12" in render([six])
+
+
+def test_the_table_says_how_many_epochs_ran_of_the_planned_and_why_they_stopped():
+    rows = [
+        row("cnn1d", 0.9, 0, epochs_run=12, epochs=40, stopped="early"),
+        row("cnn1d", 0.9, 1, epochs_run=40, epochs=40, stopped="planned"),
+        row("bilstm", 0.8, 0, epochs_run=3, epochs=3, stopped="planned"),
+    ]
+    lines = {line.split()[0]: line for line in render(rows).splitlines()[2:]}
+    assert "26 of 40" in lines["cnn1d"] and "early in 1 of 2" in lines["cnn1d"]
+    assert (
+        " 3 " in lines["bilstm"] and "planned" in lines["bilstm"] and " of " not in lines["bilstm"]
+    )

@@ -40,6 +40,7 @@ class ResultRow:
     error: str | None = None
     params: int | None = None
     test_accuracy: float | None = None
+    macro_f1: float | None = None  # the mean of the classes' F1 scores on the test split
     best_val_accuracy: float | None = None
     epochs_run: int | None = None
     stopped: str | None = None  # planned (every planned epoch ran) or early (early stopping)

@@ -45,6 +45,15 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     sys.exit(code)
 
 
+def exit_interrupted(kept: str) -> None:
+    """Say what an interrupt kept and exit 130 at once: the framework's finalizers complain
+    when cut short."""
+    click.echo(f"zoo: interrupted; {kept}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
 def main() -> None:
     """Entry point: user errors become one line and exit 2; tracebacks only with --debug."""
     debug = "--debug" in sys.argv[1:]

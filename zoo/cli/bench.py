@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -13,16 +12,20 @@ from typing import TYPE_CHECKING
 import click
 
 from zoo.backend import BACKENDS, require_backend, select_backend
-from zoo.bench.executors import ExecutorSettings
 from zoo.cli.app import (
-    EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
     cli,
+    exit_interrupted,
     fail,
     flush_plugin_warnings,
     zoo_registry,
 )
-from zoo.cli.options import executor_options, experiment_options
+from zoo.cli.options import (
+    executor_options,
+    experiment_options,
+    results_option,
+    seeds_option,
+)
 from zoo.config import assemble_config
 from zoo.errors import ConfigError
 from zoo.interrupts import catch_interrupts
@@ -35,27 +38,14 @@ if TYPE_CHECKING:
 @cli.command("bench")
 @click.argument("names", nargs=-1)
 @experiment_options
-@click.option(
-    "--seeds",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Repeat each model with this many seeds.",
-)
+@seeds_option("Repeat each model with this many seeds.")
 @click.option(
     "--target-acc",
     "target_accuracy",
     type=float,
     help="Also report the time to reach this val accuracy.",
 )
-@click.option(
-    "--results",
-    "results_path",
-    type=click.Path(dir_okay=False),
-    default="zoo-results.csv",
-    show_default=True,
-    help="CSV file the rows are appended to.",
-)
+@results_option("CSV file the rows are appended to.")
 @click.option("--resume", is_flag=True, help="Skip runs already recorded with the same config.")
 @click.option("--backends", help="Comma list: run every model on each backend, side by side.")
 @executor_options
@@ -73,11 +63,7 @@ def bench_command(
     results_path,
     resume,
     backends,
-    executor,
-    retries,
-    ray_address,
-    cpus_per_run,
-    gpus_per_run,
+    executor_settings,
     fmt,
     quiet,
     report_dir,
@@ -109,13 +95,7 @@ def bench_command(
         command=shlex.join(["zoo", *sys.argv[1:]]),
         verbose=0 if quiet else 2,
         backends=chosen,
-        executor=ExecutorSettings(
-            executor or ("processes" if chosen else "local"),
-            retries,
-            ray_address,
-            cpus_per_run,
-            gpus_per_run,
-        ),
+        executor=executor_settings("processes" if chosen else "local"),
     )
     rows: list[ResultRow] = []
     catch_interrupts()
@@ -124,13 +104,8 @@ def bench_command(
         with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
             run_benchmark(plan, report=report, rows=rows)
     except KeyboardInterrupt:
-        click.echo(
-            f"zoo: interrupted; {len(rows)} finished run(s) kept in {results_path}", err=True
-        )
         _emit(rows, fmt)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)  # skip the framework's finalizers, which complain when cut short
+        exit_interrupted(f"{len(rows)} finished run(s) kept in {results_path}")
     _emit(rows, fmt)
     click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
     _write_report(rows, Path(results_path), report_dir)

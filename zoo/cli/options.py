@@ -3,6 +3,7 @@ hyperparameters, config file: ``zoo.config.assemble_config`` takes them) and the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +173,19 @@ def experiment_options(func: Callable) -> Callable:
 
 
 def executor_options(func: Callable) -> Callable:
-    """Where runs execute, shared by ``bench`` and ``tune``: ``--executor`` and its options."""
+    """Where runs execute, shared by ``bench`` and ``tune``: ``--executor`` and its options,
+    given to ``func`` as ``executor_settings(default_kind) -> ExecutorSettings``."""
+
+    @functools.wraps(func)
+    def with_settings(
+        *args: Any, executor, retries, ray_address, cpus_per_run, gpus_per_run, **kwargs: Any
+    ) -> Any:
+        def executor_settings(default_kind: str) -> ExecutorSettings:
+            kind = executor or default_kind
+            return ExecutorSettings(kind, retries, ray_address, cpus_per_run, gpus_per_run)
+
+        return func(*args, executor_settings=executor_settings, **kwargs)
+
     options = [
         click.option(
             "--executor",
@@ -200,5 +213,22 @@ def executor_options(func: Callable) -> Callable:
         ),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        with_settings = option(with_settings)
+    return with_settings
+
+
+def seeds_option(help: str) -> Callable:
+    return click.option(
+        "--seeds", type=click.IntRange(min=1), default=1, show_default=True, help=help
+    )
+
+
+def results_option(help: str) -> Callable:
+    return click.option(
+        "--results",
+        "results_path",
+        type=click.Path(dir_okay=False),
+        default="zoo-results.csv",
+        show_default=True,
+        help=help,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -13,16 +12,15 @@ import click
 from tabulate import tabulate
 
 from zoo.backend import select_backend
-from zoo.bench.executors import ExecutorSettings
 from zoo.cli.app import (
-    EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
     cli,
+    exit_interrupted,
     fail,
     flush_plugin_warnings,
     zoo_registry,
 )
-from zoo.cli.options import executor_options, experiment_options
+from zoo.cli.options import executor_options, experiment_options, results_option, seeds_option
 from zoo.config import assemble_config
 from zoo.errors import ConfigError, TrainingError
 from zoo.interrupts import catch_interrupts
@@ -38,21 +36,8 @@ from zoo.report.table import FORMATS, render
     required=True,
     help="Trials per architecture: the study's total (a rerun runs only the missing ones).",
 )
-@click.option(
-    "--seeds",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Seeds of the final runs with each architecture's best settings, scored on test.",
-)
-@click.option(
-    "--results",
-    "results_path",
-    type=click.Path(dir_okay=False),
-    default="zoo-results.csv",
-    show_default=True,
-    help="CSV file the final runs' rows are appended to.",
-)
+@seeds_option("Seeds of the final runs with each architecture's best settings, scored on test.")
+@results_option("CSV file the final runs' rows are appended to.")
 @click.option(
     "--storage",
     help="Where the studies live: sqlite:///FILE (default: zoo-tune.db beside --results), "
@@ -78,11 +63,7 @@ def tune_command(
     storage,
     study,
     best_config,
-    executor,
-    retries,
-    ray_address,
-    cpus_per_run,
-    gpus_per_run,
+    executor_settings,
     fmt,
     quiet,
     backend,
@@ -113,9 +94,7 @@ def tune_command(
         best_config=Path(best_config) if best_config else None,
         command=shlex.join(["zoo", *sys.argv[1:]]),
         verbose=0 if quiet else 2,
-        executor=ExecutorSettings(
-            executor or "local", retries, ray_address, cpus_per_run, gpus_per_run
-        ),
+        executor=executor_settings("local"),
     )
     catch_interrupts()
     report = functools.partial(click.echo, err=True)
@@ -123,10 +102,7 @@ def tune_command(
         with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
             result = run_tune(plan, report=report)
     except KeyboardInterrupt:
-        click.echo("zoo: interrupted; finished trials are kept in the studies", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)  # skip the framework's finalizers, which complain when cut short
+        exit_interrupted("finished trials are kept in the studies")
     except TrainingError as exc:
         fail(str(exc), EXIT_RUNS_FAILED)
     from zoo.bench.results import read_results
@@ -137,6 +113,7 @@ def tune_command(
     budgets = [
         [
             budget.model,
+            budget.study,
             budget.complete,
             budget.pruned,
             budget.failed,
@@ -146,8 +123,10 @@ def tune_command(
         ]
         for budget in result.budgets
     ]
-    headers = ["model", "complete", "pruned", "failed", "epochs", "train s", "best val %"]
-    click.echo("\n" + tabulate(budgets, headers=headers, disable_numparse=True))
+    headers = ["model", "study", "complete", "pruned", "failed", "epochs", "train s", "best val %"]
+    style = "github" if fmt == "markdown" else "simple"
+    spent = tabulate(budgets, headers=headers, tablefmt=style, disable_numparse=True)
+    click.echo(f"\nthe budget each study spent:\n{spent}", err=fmt in ("csv", "json"))
     failed = [row for row in result.rows if not row.ok]
     if failed:
         fail(

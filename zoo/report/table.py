@@ -25,6 +25,7 @@ HEADERS = {
     "provider": "provider",
     "params": "params",
     "test_accuracy": "test acc %",
+    "macro_f1": "macro F1 %",
     "best_val_accuracy": "best val %",
     "epochs_run": "epochs",
     "stopped": "stopped",
@@ -40,7 +41,7 @@ HEADERS = {
     "error": "error",
 }
 _TEXT = {"model", "settings", "provider", "stopped", "precision", "backend", "device", "error"}
-_PERCENT = {"test_accuracy", "best_val_accuracy"}
+_PERCENT = {"test_accuracy", "macro_f1", "best_val_accuracy"}
 
 
 def summarize(rows: Iterable[ResultRow]) -> list[dict[str, Any]]:
@@ -69,6 +70,7 @@ def summarize(rows: Iterable[ResultRow]) -> list[dict[str, Any]]:
             "device": members[-1].device or "",
             "precision": members[-1].precision or "",
             "runs": len(ok),
+            "num_classes": members[-1].num_classes or 2,
             "error": errors[-1] if errors else "",
         }
         for name in HEADERS.keys() - _TEXT:
@@ -189,12 +191,14 @@ def render(rows: Iterable[ResultRow], fmt: str = "table") -> str:
 
 def _shown(key: str, summaries: list[dict[str, Any]]) -> bool:
     """The error column only when a run failed; why runs stopped where recorded; the provider
-    only when one is not keras-zoo; the precision only when one is not float32; the settings
-    only when a model ran under several."""
+    only when one is not keras-zoo; the precision only when one is not float32; macro F1 for
+    more than two classes; the settings only when a model ran under several."""
     if key in ("error", "settings", "stopped"):
         return any(s[key] for s in summaries)
     if key == "precision":
         return any(s["precision"] not in ("", FLOAT32) for s in summaries)
+    if key == "macro_f1":
+        return any(s["num_classes"] > 2 and s["macro_f1"] is not None for s in summaries)
     if key == "provider":
         return any(s["provider"].split(" ")[0] not in ("", CORE_PROVIDER) for s in summaries)
     return True
@@ -222,7 +226,7 @@ def _cell(key: str, summary: dict[str, Any]) -> str:
         return f"{text} ± {spread:.2f}" if spread is not None else text
     if value is None or value == "":
         return "-"
-    if key == "best_val_accuracy":
+    if key in ("best_val_accuracy", "macro_f1"):
         return f"{value * 100:.2f}"
     if key == "params":
         return f"{int(value):,}"

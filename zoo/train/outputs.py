@@ -12,6 +12,17 @@ def predict_labels(probabilities: np.ndarray) -> np.ndarray:
     return probabilities.argmax(axis=-1).astype(np.int32)
 
 
+def macro_f1(labels: np.ndarray, predicted: np.ndarray) -> float:
+    """The mean of each class's F1 score over the classes in ``labels`` or ``predicted`` (as
+    scikit-learn's ``f1_score(average="macro")``)."""
+    scores = []
+    for label in np.union1d(labels, predicted):
+        true_positive = np.sum((predicted == label) & (labels == label))
+        missed_or_wrong = np.sum((predicted == label) != (labels == label))  # FN + FP
+        scores.append(2 * true_positive / (2 * true_positive + missed_or_wrong or 1))
+    return float(np.mean(scores))
+
+
 def confidences(probabilities: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The probability the model gave to each predicted label."""
     if probabilities.shape[-1] == 1:

@@ -21,7 +21,7 @@ from zoo.train.buckets import plan_batches
 from zoo.train.contract import build_checked, check_compiled_inference
 from zoo.train.inputs import INFERENCE_BATCH, batches, predict_probabilities, takes_any_length
 from zoo.train.length import planned_length
-from zoo.train.outputs import predict_labels
+from zoo.train.outputs import macro_f1, predict_labels
 from zoo.train.precision import training_precision
 from zoo.train.settings import OPTIMIZERS, TrainSettings
 
@@ -154,7 +154,8 @@ def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float],
     start = time.perf_counter()
     probabilities = predict_probabilities(model, data.x_test)
     elapsed = time.perf_counter() - start
-    accuracy = float((predict_labels(probabilities) == data.y_test).mean())
+    predicted = predict_labels(probabilities)
+    accuracy = float((predicted == data.y_test).mean())
     one = data.x_test[:1]
     if takes_any_length(model):
         one = plan_batches(one, 1)[0].cut(one)
@@ -166,6 +167,7 @@ def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float],
         latencies.append(time.perf_counter() - tick)
     metrics = {
         "test_accuracy": accuracy,
+        "macro_f1": macro_f1(data.y_test, predicted),
         "inference_samples_per_second": len(data.x_test) / elapsed if elapsed else math.nan,
         "latency_ms": 1000 * float(np.median(latencies)),
     }
