@@ -106,3 +106,36 @@ def test_time_to_target_is_when_the_first_epoch_reaching_it_ended(monkeypatch, t
     summary = clock.summary(train_size=100, batch_size=10)
     assert summary["time_to_target_seconds"] == expected
     assert summary["train_seconds"] == 7.5 and summary["epochs_run"] == 3
+
+
+def test_a_small_data_set_trains_long_enough_at_the_default_length_and_learns(tmp_path):
+    """180 training texts make 3 batches of 64: 3 epochs are 9 updates; auto plans 40 epochs
+    (1,000 updates, capped), stops early and keeps the best epoch."""
+    from zoo.train.trainer import train_model
+
+    path = write_reviews_csv(tmp_path / "small.csv", flip_every=9)
+    data = prepare_data(DataSettings("file", str(path), max_tokens=200, sequence_length=40))
+    spec = get_spec("cnn1d")
+    hparams = spec.resolve({"embedding_dim": 16, "filters": 16, "dense_units": 16})
+    result = train_model(spec, data, TrainSettings(), hparams, verbose=0)
+    metrics = result.metrics
+    assert result.metrics["test_accuracy"] >= 0.8
+    assert 3 < metrics["epochs_run"] <= 40 and metrics["stopped"] in ("early", "planned")
+    accuracy, loss = result.history["val_accuracy"], result.history["val_loss"]
+    best = max(range(len(accuracy)), key=lambda epoch: (accuracy[epoch], -loss[epoch])) + 1
+    assert metrics["best_epoch"] == best  # the weights kept are the best epoch's
+
+
+def test_a_pruned_trial_stops_after_the_epoch_below_its_bar_and_skips_the_test(tmp_path):
+    from zoo.train.trainer import train_model
+
+    path = write_reviews_csv(tmp_path / "small.csv")
+    data = prepare_data(DataSettings("file", str(path), max_tokens=200, sequence_length=40))
+    spec = get_spec("bow_logreg")
+    settings = TrainSettings(epochs=5)
+    hparams = spec.defaults
+    result = train_model(
+        spec, data.without_test(), settings, hparams, verbose=0, stop_below=(None, 1.1)
+    )
+    assert result.metrics["stopped"] == "pruned" and result.metrics["epochs_run"] == 2
+    assert "test_accuracy" not in result.metrics and result.test_probabilities is None

@@ -11,6 +11,7 @@ from zoo.train.precision import FLOAT32, PRECISIONS
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 SCHEDULES = ("constant", "cosine")
 AUTO = "auto"  # epochs and patience that follow the data (zoo.train.length)
+STALL, ACCURACY = "stall", "accuracy"  # what early stopping waits on (zoo.train.trainer)
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class TrainSettings:
     epochs: int | str = AUTO  # a number, or auto: enough for a minimum of updates, capped
     batch_size: int = 64
     seed: int = 0
-    patience: int | str = AUTO  # epochs without a better val accuracy before stopping; 0: off
+    patience: int | str = AUTO  # epochs without progress on validation before stopping; 0: off
+    stop_on: str = STALL  # progress: a better val accuracy or loss (stall), or accuracy alone
     precision: str = FLOAT32
     embeddings: str | None = None
     embeddings_trainable: bool = True
@@ -43,6 +45,8 @@ class TrainSettings:
             raise ConfigError(
                 f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}"
             )
+        if self.stop_on not in (STALL, ACCURACY):
+            raise ConfigError(f"stop_on must be {STALL} or {ACCURACY}, got {self.stop_on!r}")
         if self.batch_size <= 0:
             raise ConfigError(f"batch_size must be positive, got {self.batch_size}")
         _check_count("epochs", self.epochs, "a positive number", 1)

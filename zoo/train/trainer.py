@@ -23,7 +23,7 @@ from zoo.train.inputs import INFERENCE_BATCH, batches, predict_probabilities, ta
 from zoo.train.length import planned_length
 from zoo.train.outputs import macro_f1, predict_labels
 from zoo.train.precision import training_precision
-from zoo.train.settings import OPTIMIZERS, TrainSettings
+from zoo.train.settings import OPTIMIZERS, STALL, TrainSettings
 
 keras = import_keras()
 
@@ -94,12 +94,7 @@ def train_model(
         callbacks: list[Any] = [clock, pruner]
         stopping = None
         if settings.patience:
-            stopping = keras.callbacks.EarlyStopping(
-                monitor="val_accuracy",
-                mode="max",
-                patience=settings.patience,
-                restore_best_weights=True,
-            )
+            stopping = _EarlyStopping(settings.patience, settings.stop_on)
             callbacks.append(stopping)
         bucketed = settings.bucketing and takes_any_length(model)
         train_batches = batches(
@@ -124,7 +119,7 @@ def train_model(
             "params": int(model.count_params()),
             "precision": policy,  # what "auto" became on this device
             **clock.summary(len(data.x_train), settings.batch_size),
-            **stop_reason(stopping, len(history["loss"])),
+            **stop_reason(stopping, len(history["loss"]), settings.epochs),
         }
         if pruner.pruned:
             return TrainResult(model, history, {**metrics, "stopped": PRUNED})
@@ -136,15 +131,13 @@ def train_model(
         return TrainResult(model, history, metrics, probabilities)
 
 
-def stop_reason(stopping: Any, epochs_run: int) -> dict[str, Any]:
-    """Why training stopped (``early``: no better validation accuracy for ``patience`` epochs;
+def stop_reason(stopping: Any, epochs_run: int, planned: int) -> dict[str, Any]:
+    """Why training stopped (``early``: no progress on validation for ``patience`` epochs;
     ``planned``: every planned epoch ran) and the epoch whose weights the model kept."""
     if stopping is None:
         return {"stopped": PLANNED, "best_epoch": epochs_run}
-    return {
-        "stopped": EARLY if stopping.stopped_epoch else PLANNED,
-        "best_epoch": stopping.best_epoch + 1,
-    }
+    early = stopping.stopped and epochs_run < planned
+    return {"stopped": EARLY if early else PLANNED, "best_epoch": stopping.best_epoch}
 
 
 def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float], np.ndarray]:
@@ -172,6 +165,46 @@ def measure_inference(model: Any, data: PreparedData) -> tuple[dict[str, float],
         "latency_ms": 1000 * float(np.median(latencies)),
     }
     return metrics, probabilities
+
+
+class _EarlyStopping(keras.callbacks.Callback):
+    """Stops after ``patience`` epochs without progress and keeps the weights of the epoch with
+    the best validation accuracy (of equal ones, the lowest validation loss; with ``accuracy``,
+    the first).
+
+    Progress (``stop_on``): ``stall``, a better validation accuracy or loss: a model whose
+    accuracy has not moved yet while its loss falls (a slow start) keeps training;
+    ``accuracy``, a better validation accuracy alone (Keras's ``EarlyStopping`` on
+    ``val_accuracy``, as the course notebook).
+    """
+
+    def __init__(self, patience: int, stop_on: str) -> None:
+        super().__init__()
+        self.patience, self.stop_on = patience, stop_on
+
+    def on_train_begin(self, logs=None):
+        self.best = (-math.inf, -math.inf)  # (accuracy, -loss) of the kept epoch
+        self.best_accuracy, self.best_loss = -math.inf, math.inf
+        self.best_epoch, self.weights, self.waited, self.stopped = 0, None, 0, False
+
+    def on_epoch_end(self, epoch, logs=None):
+        accuracy = float((logs or {}).get("val_accuracy", -math.inf))
+        loss = float((logs or {}).get("val_loss", math.inf))
+        key = (accuracy, -loss) if self.stop_on == STALL else (accuracy, -math.inf)
+        if key > self.best:  # with accuracy alone, the first of equal epochs (as Keras)
+            self.best, self.best_epoch = key, epoch + 1
+            self.weights = self.model.get_weights()
+        progress = accuracy > self.best_accuracy
+        progress |= self.stop_on == STALL and loss < self.best_loss
+        self.best_accuracy = max(self.best_accuracy, accuracy)
+        self.best_loss = min(self.best_loss, loss)
+        self.waited = 0 if progress else self.waited + 1
+        if self.waited >= self.patience:
+            self.stopped = self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.weights is not None:
+            self.model.set_weights(self.weights)
 
 
 class _Pruner(keras.callbacks.Callback):
