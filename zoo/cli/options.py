@@ -140,7 +140,7 @@ def experiment_options(func: Callable) -> Callable:
         _single(
             "--patience",
             metavar="N|auto",
-            help="Epochs without a better val accuracy before stopping; 0 = off; auto (the "
+            help="Epochs without a better val accuracy or loss before stopping; 0 = off; auto (the "
             "default): a quarter of auto epochs, at least 2, and off with --epochs N.",
         ),
         _single(

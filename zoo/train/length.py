@@ -2,10 +2,11 @@
 
 At ``epochs = "auto"`` (the default) a run plans enough epochs for ``MIN_UPDATES`` optimizer
 updates, at least ``MIN_EPOCHS`` and at most ``MAX_EPOCHS``: IMDB's 22,500 reviews train 3
-epochs of 352 batches, a file of 1,000 sentences 40 epochs of 12. It stops early once the
-validation accuracy has not improved for ``patience`` epochs and keeps the weights of its best
-epoch; the learning rate schedule spans the planned epochs. A number of epochs given by the user
-(or a recipe) is trained as given, without early stopping unless a patience is given too.
+epochs of 352 batches, a file of 1,000 sentences 40 epochs of 12. It stops early once neither
+validation accuracy nor loss has improved for ``patience`` epochs and keeps the weights of its
+best epoch (``zoo.train.trainer``); the learning rate schedule spans the planned epochs. A
+number of epochs given by the user (or a recipe) is trained as given, without early stopping
+unless a patience is given too.
 """
 
 from __future__ import annotations
