@@ -73,9 +73,10 @@ def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
     assert "cannot build this" in render(rows)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])  # SIGTERM: test_interrupts
 def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_path, sig):
-    """Ctrl-C and SIGTERM print the table so far; SIGKILL loses only the run in progress."""
+    """Ctrl-C (and SIGTERM, the same handler) prints the table so far; SIGKILL loses only the
+    run in progress."""
     results = tmp_path / "results.csv"
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--epochs", "3"]
     args += ["--seeds", "4", "--quiet", "--results", str(results)]

@@ -72,24 +72,29 @@ def test_train_predict_evaluate_end_to_end(trained_run):
     assert "test accuracy" in evaluated.stdout and "100 texts" in evaluated.stdout
 
 
-def test_train_and_bench_give_the_same_row(tmp_path):
-    """One run function: ``zoo train`` and ``zoo bench`` train the same run to the same digits."""
+def test_train_and_bench_give_the_same_row(tmp_path, monkeypatch):
+    """One run function: ``zoo train`` and a bench (``run_benchmark``, what ``zoo bench``
+    calls) train the same run to the same digits."""
+    from zoo.bench.driver import BenchPlan, run_benchmark
+    from zoo.bench.results import read_results
+    from zoo.config import assemble_config
+
     data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
     flags = ["--data", str(data), *TOY, "--epochs", "2", "--quiet"]
-    env = zoo_env(ZOO_CACHE_DIR=str(tmp_path))
-    trained = run_zoo("train", "cnn1d", *flags, "--out", str(tmp_path / "run"), env=env)
+    monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path))
+    trained = run_zoo("train", "cnn1d", *flags, "--out", str(tmp_path / "run"))
     assert trained.returncode == 0, trained.stderr
+    settings = {"path": str(data), "max_tokens": 200, "sequence_length": "24", "epochs": 2}
+    config = assemble_config(**settings, assignments=["embedding_dim=16"])  # the flags above
     results = tmp_path / "results.csv"
-    benched = run_zoo("bench", "cnn1d", *flags, "--results", str(results), env=env)
-    assert benched.returncode == 0, benched.stderr
-    (row,) = csv.DictReader(io.StringIO(results.read_text()))
+    run_benchmark(BenchPlan(["cnn1d"], config, results, verbose=0), lambda _: None)
+    (row,) = read_results(results)
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    config = json.loads((tmp_path / "run" / "config.json").read_text())
-    assert row["config_hash"] == config["config_hash"]
-    assert int(row["params"]) == metrics["params"]
-    assert int(row["epochs_run"]) == metrics["epochs_run"]
-    for column in ("test_accuracy", "best_val_accuracy"):
-        assert float(row[column]) == metrics[column], column
+    recorded = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert row.config_hash == recorded["config_hash"]
+    assert (row.params, row.epochs_run) == (metrics["params"], metrics["epochs_run"])
+    assert row.test_accuracy == metrics["test_accuracy"]
+    assert row.best_val_accuracy == metrics["best_val_accuracy"]
 
 
 def test_debug_shows_the_traceback():

@@ -45,7 +45,10 @@ def experiment_options(func: Callable) -> Callable:
     """Options shared by ``train``, ``bench`` and ``tune``: data, training, hyperparameters,
     config.
 
-    Each option's name is the setting it sets (see ``zoo.config.assemble_config``).
+    Each option passes the setting of its parameter name to ``zoo.config.assemble_config``:
+    mostly the option's own name, except ``--data`` (``path``), ``--test-data`` and
+    ``--val-data`` (``test_path``, ``val_path``), ``--lr`` (``learning_rate``) and
+    ``--freeze-embeddings`` (``embeddings_trainable``).
     """
     options = [
         _single("--recipe", help="A named recipe, e.g. seed-tutorial or seed-course."),
