@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -244,3 +247,18 @@ def test_two_drivers_on_one_journal_record_every_trial_once(tmp_path):
     assert not studies.running(study)
     assert len({t.number for t in study.trials}) == len(study.trials)
     assert all(t.value is not None for t in finished)
+
+
+def test_only_the_trials_of_drivers_that_died_here_are_failed():
+    dead_pid = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead_pid.wait()
+    study = optuna.create_study(direction="maximize")
+    host = socket.gethostname()
+    labels = [f"{host}:{dead_pid.pid}", studies.driver_label(), f"elsewhere:{dead_pid.pid}", None]
+    for label in labels:
+        trial = study.ask()
+        if label:
+            trial.set_user_attr(studies.DRIVER_ATTR, label)
+    assert studies.fail_abandoned(study) == 1  # a fresh unlabelled trial may still be labelled
+    states = [trial.state.name for trial in study.trials]
+    assert states == ["FAIL", "RUNNING", "RUNNING", "RUNNING"]

@@ -9,6 +9,7 @@ it searches; another key never resumes into it.
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import socket
@@ -28,6 +29,7 @@ SERVER_SCHEMES = ("sqlite", "postgresql", "mysql")
 KEY_ATTR = "zoo_key"
 DRIVER_ATTR = "zoo_driver"
 OPEN_ATTEMPTS = 3
+UNLABELLED_AFTER = datetime.timedelta(minutes=1)
 PRUNE_AFTER = 2  # finished trials a step needs before it sets a bar (Optuna's n_startup_trials)
 
 
@@ -132,14 +134,18 @@ def driver_label() -> str:
 
 
 def fail_abandoned(study: Any) -> int:
-    """Mark failed the running trials of drivers on this host that no longer run (killed);
-    trials of live drivers, here or elsewhere, are left to them. Returns how many."""
+    """Mark failed the running trials of drivers on this host that no longer run (killed), and
+    trials that never got a driver (one killed between asking and labelling it, a minute ago or
+    more); trials of live drivers, here or elsewhere, are left to them. Returns how many."""
     states = require_optuna().trial.TrialState
     host = socket.gethostname()
+    now = datetime.datetime.now()
     count = 0
     for trial in running(study):
         where, _, pid = str(trial.user_attrs.get(DRIVER_ATTR, "")).rpartition(":")
-        if where == host and pid.isdigit() and not _alive(int(pid)):
+        dead = where == host and pid.isdigit() and not _alive(int(pid))
+        unlabelled = not pid and now - trial.datetime_start > UNLABELLED_AFTER
+        if dead or unlabelled:
             study.tell(trial.number, state=states.FAIL, skip_if_finished=True)
             count += 1
     return count
