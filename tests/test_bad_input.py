@@ -163,6 +163,17 @@ CATALOGUE = {
         "has nothing to tune",
         "faulty",
     ),
+    "suite unknown key": Case(["bench", "cnn1d", "--suite", "{suite_key}"], "unknown key 'colour'"),
+    "suite missing file": Case(
+        ["bench", "cnn1d", "--suite", "{suite_missing}"], "gone.csv does not exist"
+    ),
+    "suite duplicate name": Case(
+        ["bench", "cnn1d", "--suite", "{suite_twice}"], "the name 'a' is given twice"
+    ),
+    "suite beside data": Case(
+        ["bench", "cnn1d", "--suite", "{suite_twice}", "--data", "{csv}"],
+        "--data and --suite exclude each other",
+    ),
     "not a number": Case(
         ["train", "cnn1d", "--batch-size", "many", "--out", "x"], "not a valid int"
     ),
@@ -293,6 +304,9 @@ def _write_inputs(root: Path) -> dict[str, Path]:
         "truncated": root / "truncated.csv",
         "bad_vectorizer": root / "bad_vectorizer",
         "bad_model": root / "bad_model",
+        "suite_key": root / "suite_key.toml",
+        "suite_missing": root / "suite_missing.toml",
+        "suite_twice": root / "suite_twice.toml",
     }
     (root / "zoo-twice").mkdir()
     files["bad_toml"].write_text("[train\n")
@@ -306,6 +320,10 @@ def _write_inputs(root: Path) -> dict[str, Path]:
     files["mixed"].write_text("great 1 2 3\nawful 1 2\n")
     files["vectors"].write_text("great 1 2 3\nawful 4 5 6\n")
     files["foreign"].write_text("a,b\n1,2\n")
+    files["suite_key"].write_text('[[datasets]]\nname = "a"\ndata = "reviews.csv"\ncolour = 1\n')
+    files["suite_missing"].write_text('[[datasets]]\nname = "a"\ndata = "gone.csv"\n')
+    twice = '[[datasets]]\nname = "a"\ndata = "reviews.csv"\n'
+    files["suite_twice"].write_text(twice * 2)
     files["truncated"].write_text(",".join(COLUMNS) + "\n2026-11-22T10:00:00+00:00,cnn1d,keras\n")
     vectorizer, _ = Vectorizer.fit(["good film", "bad film"], max_tokens=10, sequence_length=4)
     for run, vectorizer_text in (("bad_vectorizer", "{}"), ("bad_model", None)):

@@ -52,6 +52,12 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
 @click.option(
+    "--suite",
+    "suite_file",
+    type=click.Path(dir_okay=False),
+    help="A TOML file of datasets: bench each one and print one table across them, with ranks.",
+)
+@click.option(
     "--report",
     "report_dir",
     type=click.Path(file_okay=False),
@@ -66,6 +72,7 @@ def bench_command(
     executor_settings,
     fmt,
     quiet,
+    suite_file,
     report_dir,
     backend,
     **options,
@@ -76,6 +83,7 @@ def bench_command(
     """
     if not names:
         raise ConfigError("name at least one architecture or wildcard, e.g. zoo bench cnn1d bilstm")
+    suite = _suite(suite_file, options)
     models = zoo_registry().select(names)
     flush_plugin_warnings()
     if report_dir:
@@ -98,15 +106,23 @@ def bench_command(
         executor=executor_settings("processes" if chosen else "local"),
     )
     rows: list[ResultRow] = []
+    by_dataset: dict[str, list[ResultRow]] = {}
     catch_interrupts()
     report = functools.partial(click.echo, err=True)
     try:
         with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
-            run_benchmark(plan, report=report, rows=rows)
+            if suite is None:
+                run_benchmark(plan, report=report, rows=rows)
+            else:
+                from zoo.bench.suite import run_suite
+
+                run_suite(plan, suite, report, by_dataset)
     except KeyboardInterrupt:
-        _emit(rows, fmt)
-        exit_interrupted(f"{len(rows)} finished run(s) kept in {results_path}")
-    _emit(rows, fmt)
+        _emit(rows, fmt, by_dataset)
+        kept = len(rows) + sum(map(len, by_dataset.values()))
+        exit_interrupted(f"{kept} finished run(s) kept in {results_path}")
+    rows += [row for found in by_dataset.values() for row in found]
+    _emit(rows, fmt, by_dataset)
     click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
     _write_report(rows, Path(results_path), report_dir)
     failed = [row for row in rows if not row.ok]
@@ -127,9 +143,39 @@ def _write_report(rows: list[ResultRow], results_path: Path, report_dir: str | N
     click.echo(f"zoo: report in {page}", err=True)
 
 
-def _emit(rows: list[ResultRow], fmt: str) -> None:
-    if rows:
+def _emit(rows: list[ResultRow], fmt: str, by_dataset: dict[str, list[ResultRow]]) -> None:
+    """The comparison table, or for a suite the table across its datasets."""
+    if by_dataset:
+        from zoo.report.ranks import render_suite
+
+        click.echo(render_suite(by_dataset, fmt))
+    elif rows:
         click.echo(render(rows, fmt))
+
+
+def _suite(suite_file: str | None, options: dict) -> list | None:
+    """The suite's datasets, checked before any work; a suite names its own data."""
+    if suite_file is None:
+        return None
+    given = [flag for flag, key in DATA_FLAGS.items() if options.get(key) is not None]
+    if given:
+        raise ConfigError(f"{given[0]} and --suite exclude each other: the suite names its data")
+    from zoo.bench.suite import load_suite
+
+    return load_suite(suite_file)
+
+
+DATA_FLAGS = {
+    "--data": "path",
+    "--dataset": "dataset",
+    "--test-data": "test_path",
+    "--val-data": "val_path",
+    "--text-column": "text_column",
+    "--label-column": "label_column",
+    "--sep": "sep",
+    "--encoding": "encoding",
+    "--label-first": "label_first",
+}
 
 
 def _backend_list(backends: str) -> list[str]:
