@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import math
 import shutil
 import subprocess
 
@@ -12,8 +13,9 @@ import pytest
 from tests.clirun import run_zoo
 from tests.conftest import write_reviews_csv
 from zoo.bench.results import read_results
+from zoo.bench.row import ResultRow
 from zoo.bench.runlog import read_log
-from zoo.report.page import pareto_front
+from zoo.report.page import pareto_front, write_report
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -28,7 +30,6 @@ class _Page(html.parser.HTMLParser):
         super().__init__()
         self.images: list[str] = []
         self.cells: list[str] = []
-        self.items: list[str] = []
         self._tag = ""
 
     def handle_starttag(self, tag, attrs):
@@ -42,8 +43,6 @@ class _Page(html.parser.HTMLParser):
     def handle_data(self, data):
         if self._tag == "td":
             self.cells.append(data)
-        elif self._tag == "li":
-            self.items.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +93,14 @@ def test_the_report_holds_every_figure_and_the_results_numbers(benched):
         assert page.cells[position + 1] == "2"  # seeds
         assert page.cells[position + 2] == f"{100 * np.mean(accuracies):.2f}"
         assert page.cells[position + 3] == f"{100 * np.std(accuracies, ddof=1):.2f}"
-    assert len(page.items) == 1 and "bow_logreg" in page.items[0] and "cnn1d" in page.items[0]
+    first, second = sorted(
+        ("bow_logreg", "cnn1d"),
+        key=lambda m: -np.mean([row.test_accuracy for row in rows if row.model == m]),
+    )
+    row_one = page.cells.index(f"1. {first}")  # the matrix of McNemar tests, best first
+    assert page.cells[row_one + 1] == "-" and page.cells[row_one + 2].startswith("▲ ")
+    row_two = page.cells.index(f"2. {second}")
+    assert page.cells[row_two + 1].startswith("▼ ") and page.cells[row_two + 2] == "-"
     again = run_zoo("report", str(results), "--out", str(out.parent / "again"))
     assert again.returncode == 0, again.stderr
     assert (out.parent / "again" / "report.html").read_text() == (out / "report.html").read_text()
@@ -151,3 +157,34 @@ def test_runs_of_two_settings_with_the_same_seed_are_reported_apart(tmp_path):
     low, high = groups[1].interval()
     assert low <= groups[1].mean_accuracy == 0.6 <= high  # its own seed 0, not the other's
     assert (write_report(entries, tmp_path / "report")).is_file()
+
+
+def _dataset_rows(name: str, accuracies: dict[str, float]) -> list[ResultRow]:
+    return [
+        ResultRow(
+            model=model, seed=0, status="ok", test_accuracy=accuracy, config_hash=model,
+            dataset=name, data_fingerprint=name * 4, train_seconds=1.0, params=10,
+        )
+        for model, accuracy in accuracies.items()
+    ]  # fmt: skip
+
+
+def test_a_report_over_five_datasets_has_a_section_each_and_the_tests_across_them(tmp_path):
+    results = tmp_path / "results.csv"
+    names = ["imdb", "subj", "trec", "mr", "cr"]
+    entries = [
+        (results, row)
+        for i, name in enumerate(names)
+        for row in _dataset_rows(name, {"a": 0.9 - i / 100, "b": 0.8, "c": 0.7 + i / 1000})
+    ]
+    page_path = write_report(entries, tmp_path / "report")
+    text = page_path.read_text(encoding="utf-8")
+    for name in names:
+        assert f"<h2>{name}</h2>" in text
+    # a ranks 1, b 2, c 3 on every dataset: Friedman chi2 = 12N/(k(k+1)) (sum R^2 - k(k+1)^2/4)
+    # = 12*5/12 * (14 - 12) = 10 with 2 degrees of freedom, p = exp(-5)
+    assert f"friedman test over 5 datasets: p = {math.exp(-5):.3g}" in text
+    assert (tmp_path / "report" / "critical_difference.png").is_file()
+    assert (tmp_path / "report" / "subj-learning_curves.png").is_file()
+    three = write_report(entries[:9], tmp_path / "three")
+    assert "3 datasets: the Friedman test" in three.read_text(encoding="utf-8")

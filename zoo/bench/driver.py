@@ -11,6 +11,7 @@ and seed, whichever executor recorded them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class BenchPlan:
     verbose: int | str = 2
     backends: list[str] = field(default_factory=list)
     executor: ExecutorSettings = field(default_factory=ExecutorSettings)
+    dataset_name: str | None = None  # the rows' dataset, a suite's short name; None: the data's
 
 
 def run_benchmark(
@@ -102,6 +104,8 @@ class Bench:
                         rows.append(recorded)
                         continue
                     row = ResultRow.planned(run, key, data, self.settings, plan.command, study)
+                    if plan.dataset_name:
+                        row = dataclasses.replace(row, dataset=plan.dataset_name)
                     tasks.append(RunTask(run, key, backend, row))
         if tasks:
             self._execute(tasks, report, rows)

@@ -8,7 +8,7 @@ string: loading never unpickles. NumPy only.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunLog:
-    """A run's test-set outputs, the true labels, and its history (metric → value per epoch)."""
+    """A run's test-set outputs, the true labels, its history (metric → value per epoch) and
+    the names of its classes (empty in logs written before they were kept)."""
 
     probabilities: np.ndarray
     labels: np.ndarray
     history: dict[str, list[float]]
+    class_names: list[str] = field(default_factory=list)
 
     @property
     def correct(self) -> np.ndarray:
@@ -55,6 +57,7 @@ def write_log(results_path: Path, row: ResultRow, log: RunLog) -> None:
                 probabilities=np.asarray(log.probabilities, dtype=np.float32),
                 labels=np.asarray(log.labels, dtype=np.int32),
                 history=np.array(json.dumps(log.history)),
+                class_names=np.array(json.dumps(log.class_names)),
             )
     except OSError:
         pass
@@ -67,6 +70,8 @@ def read_log(results_path: Path, row: ResultRow) -> RunLog | None:
         return None
     try:
         with np.load(path, allow_pickle=False) as data:
-            return RunLog(data["probabilities"], data["labels"], json.loads(str(data["history"])))
+            names = json.loads(str(data["class_names"])) if "class_names" in data else []
+            history = json.loads(str(data["history"]))
+            return RunLog(data["probabilities"], data["labels"], history, names)
     except (OSError, ValueError, KeyError):
         return None

@@ -116,5 +116,6 @@ def run_suite(
         report(f"suite: {dataset.name}")
         config = plan.config.merged(ExperimentConfig(data=dataset.data))
         rows = rows_by_dataset.setdefault(dataset.name, [])
-        run_benchmark(dataclasses.replace(plan, config=config), report, rows)
+        named = dataclasses.replace(plan, config=config, dataset_name=dataset.name)
+        run_benchmark(named, report, rows)
     return rows_by_dataset

@@ -3,7 +3,6 @@ intervals and the pairwise tests between them. NumPy only."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,8 +13,9 @@ import numpy as np
 
 from zoo.bench.row import ResultRow
 from zoo.bench.runlog import RunLog, read_log
-from zoo.report.stats import LEVEL, bootstrap_interval, mcnemar_exact, verdict
+from zoo.report.stats import LEVEL, SIGNIFICANCE, bootstrap_interval, mcnemar_exact
 from zoo.report.table import CORE_PROVIDER, group_key, summarize, summary_key
+from zoo.train.outputs import predict_labels
 
 
 @dataclass
@@ -83,24 +83,72 @@ def group_runs(entries: Iterable[tuple[Path, ResultRow]]) -> list[ModelRuns]:
     return groups
 
 
-def comparisons(groups: list[ModelRuns]) -> list[str]:
-    """For each pair with stored predictions on the same test set: who wins, and how surely.
+def by_dataset(
+    entries: Iterable[tuple[Path, ResultRow]],
+) -> dict[str, list[tuple[Path, ResultRow]]]:
+    """The rows of each dataset (its name, or a suite's short name; the data's fingerprint tells
+    two datasets of one name apart), in the order they first appear."""
+    named: dict[tuple[str, str], list[tuple[Path, ResultRow]]] = {}
+    for path, row in entries:
+        named.setdefault((row.dataset or "data", row.data_fingerprint or ""), []).append(
+            (path, row)
+        )
+    names = [name for name, _ in named]
+    return {
+        name if names.count(name) == 1 else f"{name} ({fingerprint[:8]})": rows
+        for (name, fingerprint), rows in named.items()
+    }
 
-    McNemar's exact test on per-example correctness, pooled over the seeds both ran.
-    """
-    lines = []
-    for first, second in itertools.combinations(groups, 2):
-        a, b = first.correct_by_seed(), second.correct_by_seed()
-        seeds = sorted(set(a) & set(b))
-        if not seeds or any(len(a[s]) != len(b[s]) for s in seeds):
-            continue
-        p = mcnemar_exact(
-            np.concatenate([a[s] for s in seeds]), np.concatenate([b[s] for s in seeds])
-        )
-        lines.append(
-            verdict(first.label, second.label, first.mean_accuracy, second.mean_accuracy, p)
-        )
-    return lines
+
+def mcnemar_between(first: ModelRuns, second: ModelRuns) -> float | None:
+    """McNemar's exact test on per-example correctness, pooled over the seeds both ran on the
+    same test set; None without such predictions."""
+    a, b = first.correct_by_seed(), second.correct_by_seed()
+    seeds = sorted(set(a) & set(b))
+    if not seeds or any(len(a[s]) != len(b[s]) for s in seeds):
+        return None
+    return mcnemar_exact(
+        np.concatenate([a[s] for s in seeds]), np.concatenate([b[s] for s in seeds])
+    )
+
+
+def pairwise(groups: list[ModelRuns]) -> list[list[str]]:
+    """The McNemar tests as a matrix: the cell of row A and column B says whether A is better
+    (``▲``), worse (``▼``) or not significantly different (``·``) than B, with the p-value;
+    ``-`` where there is no test."""
+    matrix = []
+    for first in groups:
+        cells = []
+        for second in groups:
+            p = None if first is second else mcnemar_between(first, second)
+            if p is None:  # the diagonal, or no predictions on the same test set
+                cells.append("-")
+                continue
+            mark = (
+                "·"
+                if p >= SIGNIFICANCE
+                else "▲"
+                if first.mean_accuracy > second.mean_accuracy
+                else "▼"
+            )
+            cells.append(f"{mark} {p:.2g}")
+        matrix.append(cells)
+    return matrix
+
+
+def confusion(group: ModelRuns) -> tuple[list[str], np.ndarray] | None:
+    """The test examples of each true class (rows) by predicted class (columns), summed over
+    the seeds with stored predictions; the class names where the logs keep them."""
+    logs = [log for log in group.logs if log is not None]
+    if not logs:
+        return None
+    classes = max(int(log.labels.max(initial=0)) + 1 for log in logs)
+    classes = max(classes, max(log.probabilities.shape[-1] for log in logs))
+    counts = np.zeros((classes, classes), dtype=np.int64)
+    for log in logs:
+        np.add.at(counts, (log.labels, predict_labels(log.probabilities)), 1)
+    names = next((log.class_names for log in logs if len(log.class_names) == classes), None)
+    return names or [str(i) for i in range(classes)], counts
 
 
 def table_rows(groups: list[ModelRuns]) -> list[dict[str, str]]:
