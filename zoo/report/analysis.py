@@ -152,16 +152,24 @@ def confusion(group: ModelRuns) -> tuple[list[str], np.ndarray] | None:
 
 
 def table_rows(groups: list[ModelRuns]) -> list[dict[str, str]]:
-    """The comparison table as text cells, in the report's order."""
+    """The comparison table as text cells, in the report's order; macro-F1 for more than two
+    classes."""
+    several_classes = any((group.summary.get("num_classes") or 2) > 2 for group in groups)
     rows = []
     for group in groups:
         interval = group.interval()
+        f1 = group.summary.get("macro_f1")
         rows.append(
             {
                 "model": group.label,
                 "seeds": str(len(group.rows)),
                 "test acc %": f"{100 * group.mean_accuracy:.2f}",
                 "std": f"{100 * group.std_accuracy:.2f}",
+                **(
+                    {"macro F1 %": "-" if f1 is None else f"{100 * f1:.2f}"}
+                    if several_classes
+                    else {}
+                ),
                 f"{LEVEL:.0%} interval": "-"
                 if interval is None
                 else f"{100 * interval[0]:.2f} to {100 * interval[1]:.2f}",
