@@ -19,7 +19,8 @@ import pytest
 from tests.clirun import run_zoo, zoo_env
 from tests.conftest import write_reviews_csv
 from tests.fakedist import write_dist_info
-from zoo.bench.results import COLUMNS
+from zoo.bench.results import COLUMNS, append_result
+from zoo.bench.row import ResultRow
 from zoo.data.text import Vectorizer
 
 TROUBLESHOOTING = Path(__file__).parents[1] / "docs" / "troubleshooting.md"
@@ -174,6 +175,9 @@ CATALOGUE = {
         ["bench", "cnn1d", "--suite", "{suite_twice}", "--data", "{csv}"],
         "--data and --suite exclude each other",
     ),
+    "ensemble of other data": Case(
+        ["ensemble", "{mixed_runs}", "nbsvm", "cnn1d"], "ran on other data or splits"
+    ),
     "not a number": Case(
         ["train", "cnn1d", "--batch-size", "many", "--out", "x"], "not a valid int"
     ),
@@ -304,6 +308,7 @@ def _write_inputs(root: Path) -> dict[str, Path]:
         "truncated": root / "truncated.csv",
         "bad_vectorizer": root / "bad_vectorizer",
         "bad_model": root / "bad_model",
+        "mixed_runs": root / "mixed_runs.csv",
         "suite_key": root / "suite_key.toml",
         "suite_missing": root / "suite_missing.toml",
         "suite_twice": root / "suite_twice.toml",
@@ -320,6 +325,9 @@ def _write_inputs(root: Path) -> dict[str, Path]:
     files["mixed"].write_text("great 1 2 3\nawful 1 2\n")
     files["vectors"].write_text("great 1 2 3\nawful 4 5 6\n")
     files["foreign"].write_text("a,b\n1,2\n")
+    for model, fingerprint in (("nbsvm", "a" * 16), ("cnn1d", "b" * 16)):
+        row = ResultRow(model=model, seed=0, status="ok", data_fingerprint=fingerprint)
+        append_result(files["mixed_runs"], row)
     files["suite_key"].write_text('[[datasets]]\nname = "a"\ndata = "reviews.csv"\ncolour = 1\n')
     files["suite_missing"].write_text('[[datasets]]\nname = "a"\ndata = "gone.csv"\n')
     twice = '[[datasets]]\nname = "a"\ndata = "reviews.csv"\n'

@@ -23,18 +23,33 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunLog:
-    """A run's test-set outputs, the true labels, its history (metric → value per epoch) and
-    the names of its classes (empty in logs written before they were kept)."""
+    """A run's test-set outputs, the true labels, its history (metric → value per epoch), the
+    names of its classes, and its outputs on the validation split with their labels (what an
+    ensemble is fitted on). Logs written before a field was kept have it empty or None."""
 
     probabilities: np.ndarray
     labels: np.ndarray
     history: dict[str, list[float]]
     class_names: list[str] = field(default_factory=list)
+    val_probabilities: np.ndarray | None = None
+    val_labels: np.ndarray | None = None
 
     @property
     def correct(self) -> np.ndarray:
         """Per test example: whether the run predicted its label."""
         return predict_labels(self.probabilities) == self.labels
+
+
+VALIDATION = ("val_probabilities", "val_labels")
+
+
+def _validation(log: RunLog) -> dict[str, np.ndarray]:
+    if log.val_probabilities is None or log.val_labels is None:
+        return {}
+    return {
+        "val_probabilities": np.asarray(log.val_probabilities, dtype=np.float32),
+        "val_labels": np.asarray(log.val_labels, dtype=np.int32),
+    }
 
 
 def runs_folder(results_path: Path) -> Path:
@@ -58,6 +73,7 @@ def write_log(results_path: Path, row: ResultRow, log: RunLog) -> None:
                 labels=np.asarray(log.labels, dtype=np.int32),
                 history=np.array(json.dumps(log.history)),
                 class_names=np.array(json.dumps(log.class_names)),
+                **_validation(log),
             )
     except OSError:
         pass
@@ -72,6 +88,7 @@ def read_log(results_path: Path, row: ResultRow) -> RunLog | None:
         with np.load(path, allow_pickle=False) as data:
             names = json.loads(str(data["class_names"])) if "class_names" in data else []
             history = json.loads(str(data["history"]))
-            return RunLog(data["probabilities"], data["labels"], history, names)
+            validation = [data.get(key) for key in VALIDATION]
+            return RunLog(data["probabilities"], data["labels"], history, names, *validation)
     except (OSError, ValueError, KeyError):
         return None

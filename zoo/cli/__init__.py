@@ -3,7 +3,7 @@
 ``app`` holds the command group and its error handling; each other module adds its commands.
 """
 
-from zoo.cli import bench, catalogue, runs, tune  # noqa: F401  (each adds its commands)
+from zoo.cli import bench, catalogue, ensemble, runs, tune  # noqa: F401  (each adds commands)
 from zoo.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -27,6 +27,7 @@ from zoo.cli.options import (
     seeds_option,
 )
 from zoo.config import assemble_config
+from zoo.ensemble import METHODS
 from zoo.errors import ConfigError
 from zoo.interrupts import catch_interrupts
 from zoo.report.table import FORMATS, render
@@ -58,6 +59,12 @@ if TYPE_CHECKING:
     help="A TOML file of datasets: bench each one and print one table across them, with ranks.",
 )
 @click.option(
+    "--ensemble",
+    "ensemble_method",
+    type=click.Choice(METHODS),
+    help="Then combine the models' runs, per seed, fitted on validation (as zoo ensemble).",
+)
+@click.option(
     "--report",
     "report_dir",
     type=click.Path(file_okay=False),
@@ -73,6 +80,7 @@ def bench_command(
     fmt,
     quiet,
     suite_file,
+    ensemble_method,
     report_dir,
     backend,
     **options,
@@ -84,6 +92,8 @@ def bench_command(
     if not names:
         raise ConfigError("name at least one architecture or wildcard, e.g. zoo bench cnn1d bilstm")
     suite = _suite(suite_file, options)
+    if suite is not None and ensemble_method:
+        raise ConfigError("--ensemble and --suite exclude each other; ensemble each dataset's runs")
     models = zoo_registry().select(names)
     flush_plugin_warnings()
     if report_dir:
@@ -122,6 +132,10 @@ def bench_command(
         kept = len(rows) + sum(map(len, by_dataset.values()))
         exit_interrupted(f"{kept} finished run(s) kept in {results_path}")
     rows += [row for found in by_dataset.values() for row in found]
+    if ensemble_method and all(row.ok for row in rows):
+        from zoo.cli.ensemble import ensemble_results
+
+        rows = ensemble_results(Path(results_path), models, ensemble_method)
     _emit(rows, fmt, by_dataset)
     click.echo(f"zoo: {len(rows)} row(s) in {results_path}", err=True)
     _write_report(rows, Path(results_path), report_dir)

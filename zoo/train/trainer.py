@@ -39,6 +39,7 @@ class TrainResult:
     history: dict[str, list[float]]
     metrics: dict[str, Any] = field(default_factory=dict)
     test_probabilities: np.ndarray | None = None  # the model's outputs on the test split
+    val_probabilities: np.ndarray | None = None  # and on the validation split
 
 
 def input_spec_for(data: PreparedData, settings: TrainSettings, matrix=None) -> InputSpec:
@@ -128,7 +129,8 @@ def train_model(
             return TrainResult(model, history, metrics)
         inference, probabilities = measure_inference(model, data)
         metrics.update(inference)
-        return TrainResult(model, history, metrics, probabilities)
+        validation = predict_probabilities(model, data.x_val)  # what an ensemble is fitted on
+        return TrainResult(model, history, metrics, probabilities, validation)
 
 
 def stop_reason(stopping: Any, epochs_run: int, planned: int) -> dict[str, Any]:

@@ -66,7 +66,14 @@ def execute_task(
     result = outcome.result
     if task.trial is not None:
         return Outcome(task, row, history=result.history)
-    log = RunLog(result.test_probabilities, data.y_test, result.history, data.class_names)
+    log = RunLog(
+        result.test_probabilities,
+        data.y_test,
+        result.history,
+        data.class_names,
+        result.val_probabilities,
+        data.y_val,
+    )
     return Outcome(task, row, log, result.history)
 
 

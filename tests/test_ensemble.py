@@ -1,0 +1,117 @@
+"""Ensembles of recorded runs, on hand-made run logs: the weights, what a fit reads, the
+refusals, and the row's numbers against the members' logs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.clirun import run_zoo
+from zoo.bench.results import append_result, read_results
+from zoo.bench.row import ResultRow
+from zoo.bench.runlog import RunLog, read_log, write_log
+from zoo.ensemble.combine import as_classes, combine
+from zoo.ensemble.runs import build_ensembles, record_ensembles
+from zoo.errors import ConfigError
+
+RNG = np.random.default_rng(0)
+VAL = RNG.integers(0, 2, 200)
+TEST = RNG.integers(0, 2, 300)
+
+
+def _outputs(labels: np.ndarray, accuracy: float, seed: int) -> np.ndarray:
+    """Sigmoid outputs right on about ``accuracy`` of ``labels``, confident either way."""
+    rng = np.random.default_rng(seed)
+    right = rng.random(len(labels)) < accuracy
+    predicted = np.where(right, labels, 1 - labels)
+    return np.where(predicted == 1, 0.8, 0.2)[:, None]
+
+
+def test_greedy_weights_go_to_the_member_that_is_right_on_validation():
+    perfect, noise = _outputs(VAL, 1.0, 1), _outputs(VAL, 0.5, 2)
+    combined = combine("weighted", [noise, perfect], VAL, [_outputs(TEST, 0.6, 3), TEST[:, None]])
+    assert combined.weights == [0.0, 1.0]
+    assert np.array_equal(combined.test.argmax(axis=1), TEST)
+    mean = combine("mean", [noise, perfect], VAL, [noise[:1], perfect[:1]])
+    assert mean.weights == [0.5, 0.5]
+    assert np.allclose(mean.test, (as_classes(noise[:1]) + as_classes(perfect[:1])) / 2)
+
+
+def test_the_stacker_learns_to_follow_the_member_that_is_right():
+    perfect, wrong = _outputs(VAL, 1.0, 1), _outputs(VAL, 0.0, 2)  # always wrong: informative
+    stacked = combine("stacked", [perfect, wrong], VAL, [_outputs(TEST, 0.5, 4), 1 - TEST[:, None]])
+    assert np.mean(stacked.test.argmax(axis=1) == TEST) > 0.95  # it reads the inverted member
+
+
+def _bench(tmp_path, members: dict[str, float], fingerprint: str = "f" * 16, seeds=(0, 1)):
+    """A results file of ``members`` (name → test accuracy) with their run logs."""
+    results = tmp_path / "results.csv"
+    for number, (model, accuracy) in enumerate(members.items()):
+        for seed in seeds:
+            row = ResultRow(
+                model=model, seed=seed, status="ok", config_hash=f"{model}-key",
+                data_fingerprint=fingerprint, train_size=1000, val_size=200, test_size=300,
+                num_classes=2, test_accuracy=accuracy, best_val_accuracy=accuracy,
+                train_seconds=10.0 * (number + 1), params=100, dataset="toy",
+            )  # fmt: skip
+            log = RunLog(
+                _outputs(TEST, accuracy, 10 * number + seed), TEST, {}, ["neg", "pos"],
+                _outputs(VAL, accuracy, 100 + 10 * number + seed), VAL,
+            )  # fmt: skip
+            write_log(results, row, log)
+            append_result(results, row)
+    return results
+
+
+def test_an_ensemble_row_recomputes_from_its_members_logs(tmp_path):
+    results = _bench(tmp_path, {"a": 0.8, "b": 0.75, "c": 0.7})
+    built = build_ensembles(results, None, "mean")
+    assert [row.seed for row, _ in built] == [0, 1]
+    record_ensembles(results, built)
+    rows = read_results(results)
+    for seed in (0, 1):
+        (row,) = [r for r in rows if r.model == "ensemble(a+b+c)" and r.seed == seed]
+        logs = [read_log(results, r) for r in rows if r.model in "abc" and r.seed == seed]
+        average = sum(as_classes(log.probabilities) for log in logs) / 3
+        assert row.test_accuracy == pytest.approx(np.mean(average.argmax(axis=1) == TEST))
+        assert row.train_seconds == 60.0 and json.loads(row.hparams)["method"] == "mean"
+        stored = read_log(results, row)  # the report's intervals and McNemar tests read it
+        assert np.mean(stored.correct) == pytest.approx(row.test_accuracy)
+    assert build_ensembles(results, None, "mean") == []  # recorded: not built again
+
+
+def test_the_fit_never_reads_the_test_labels(tmp_path):
+    first = _bench(tmp_path / "a", {"a": 0.8, "b": 0.7})
+    second = _bench(tmp_path / "b", {"a": 0.8, "b": 0.7})
+    for row in read_results(second):  # the same outputs, other test labels
+        log = read_log(second, row)
+        log.labels = np.roll(log.labels, 7)
+        write_log(second, row, log)
+    for method in ("weighted", "stacked"):
+        (one, _), _ = build_ensembles(first, None, method)
+        (other, _), _ = build_ensembles(second, None, method)
+        assert one.hparams == other.hparams and one.best_val_accuracy == other.best_val_accuracy
+        assert one.test_accuracy != other.test_accuracy  # only the score reads them
+
+
+def test_runs_of_other_data_are_refused(tmp_path):
+    results = _bench(tmp_path, {"a": 0.8})
+    other = _bench(tmp_path / "other", {"b": 0.7}, fingerprint="e" * 16)
+    for row in read_results(other):
+        write_log(results, row, read_log(other, row))
+        append_result(results, row)
+    with pytest.raises(ConfigError, match="a and b ran on other data or splits"):
+        build_ensembles(results, ["a", "b"], "weighted")
+    with pytest.raises(ConfigError, match="no finished run of 'z'"):
+        build_ensembles(results, ["a", "z"], "weighted")
+
+
+@pytest.mark.slow
+def test_zoo_ensemble_prints_the_ensemble_beside_its_members(tmp_path):
+    results = _bench(tmp_path, {"a": 0.8, "b": 0.75})
+    shown = run_zoo("ensemble", str(results), "--method", "weighted", "--format", "csv")
+    assert shown.returncode == 0, shown.stderr
+    models = [line.split(",")[0] for line in shown.stdout.splitlines()[1:]]
+    assert sorted(models) == ["a", "b", "ensemble(a+b)"]

@@ -1,0 +1,119 @@
+"""Combining the outputs of several runs into one classifier, fitted on the validation split.
+
+Every method takes the members' validation outputs and labels and their test outputs, and
+returns the combined test outputs and what it fitted: the test labels never enter a fit.
+
+- ``mean``: the average of the members' class probabilities;
+- ``weighted``: Caruana et al. (2004) greedy forward selection with replacement: starting
+  empty, add the member whose addition gives the averaged ensemble the best validation
+  accuracy (ties: the lower validation log-loss), ``SELECTION_STEPS`` times; a member's weight
+  is how often it was added, so members that do not help get none;
+- ``stacked``: a logistic regression (L2-regularised, fitted by gradient descent) on the
+  members' validation probabilities.
+
+NumPy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SELECTION_STEPS = 25
+STACKER_STEPS = 2000
+STACKER_RATE = 0.5
+STACKER_L2 = 1e-3
+EPSILON = 1e-7
+
+
+@dataclass
+class Combination:
+    """The combined test outputs, its validation outputs, and what was fitted."""
+
+    test: np.ndarray
+    validation: np.ndarray
+    weights: list[float] = field(default_factory=list)  # per member (mean, weighted)
+
+
+def as_classes(outputs: np.ndarray) -> np.ndarray:
+    """Outputs as one probability per class: a sigmoid's column becomes two."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    if outputs.ndim == 1:
+        outputs = outputs[:, None]
+    return np.hstack([1.0 - outputs, outputs]) if outputs.shape[1] == 1 else outputs
+
+
+def combine(
+    method: str,
+    validation: list[np.ndarray],
+    validation_labels: np.ndarray,
+    test: list[np.ndarray],
+) -> Combination:
+    """Fit ``method`` on the members' ``validation`` outputs and apply it to their ``test``
+    outputs (one array per member, in the same order)."""
+    validation = [as_classes(outputs) for outputs in validation]
+    test = [as_classes(outputs) for outputs in test]
+    labels = np.asarray(validation_labels)
+    if method == "mean":
+        weights = np.full(len(validation), 1.0 / len(validation))
+    elif method == "weighted":
+        weights = greedy_weights(validation, labels)
+    elif method == "stacked":
+        stacker = Stacker.fit(np.hstack(validation), labels, validation[0].shape[1])
+        return Combination(stacker.predict(np.hstack(test)), stacker.predict(np.hstack(validation)))
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    return Combination(_average(test, weights), _average(validation, weights), list(weights))
+
+
+def greedy_weights(validation: list[np.ndarray], labels: np.ndarray) -> np.ndarray:
+    """Caruana et al.'s selection with replacement on validation accuracy; the weights."""
+    counts = np.zeros(len(validation))
+    total = np.zeros_like(validation[0])
+    for _ in range(SELECTION_STEPS):
+        scores = []
+        for member, outputs in enumerate(validation):
+            trial = (total + outputs) / (counts.sum() + 1)
+            accuracy = float(np.mean(trial.argmax(axis=1) == labels))
+            scores.append((accuracy, -_log_loss(trial, labels), -member))
+        best = -max(scores)[2]
+        counts[best] += 1
+        total += validation[best]
+    return counts / counts.sum()
+
+
+def _average(outputs: list[np.ndarray], weights: np.ndarray) -> np.ndarray:
+    return sum(weight * member for weight, member in zip(weights, outputs, strict=True))
+
+
+def _log_loss(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    picked = probabilities[np.arange(len(labels)), labels]
+    return float(-np.mean(np.log(np.clip(picked, EPSILON, 1.0))))
+
+
+@dataclass
+class Stacker:
+    """A multinomial logistic regression on the members' probabilities."""
+
+    weights: np.ndarray
+    bias: np.ndarray
+
+    @classmethod
+    def fit(cls, features: np.ndarray, labels: np.ndarray, classes: int) -> Stacker:
+        targets = np.eye(classes)[labels]
+        weights = np.zeros((features.shape[1], classes))
+        bias = np.zeros(classes)
+        for _ in range(STACKER_STEPS):
+            error = _softmax(features @ weights + bias) - targets
+            weights -= STACKER_RATE * (features.T @ error / len(labels) + STACKER_L2 * weights)
+            bias -= STACKER_RATE * error.mean(axis=0)
+        return cls(weights, bias)
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        return _softmax(features @ self.weights + self.bias)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)

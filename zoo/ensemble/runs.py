@@ -1,0 +1,217 @@
+"""Ensembles of recorded runs: members chosen from a results file, checked to share data and
+split, combined per seed (``zoo.ensemble.combine``), each result recorded as a row with its run
+log, so the table and ``zoo report`` treat it as any model.
+
+A member is an architecture's configuration with the best mean validation accuracy in the file;
+an ensemble is built for each seed every member ran. Its row is named ``ensemble(a+b+c)``,
+holds the method and each member's run key and weight in its hyperparameters, and its
+training time is the sum of its members' (what the ensemble cost).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from zoo import __version__
+from zoo.bench.results import append_result, read_results
+from zoo.bench.row import OK, ResultRow
+from zoo.bench.runlog import RunLog, read_log, write_log
+from zoo.config import config_hash
+from zoo.ensemble.combine import combine
+from zoo.errors import ConfigError
+from zoo.train.outputs import macro_f1, predict_labels
+from zoo.train.run import timestamp
+
+PREFIX = "ensemble("
+SHARED = (  # columns every member must share: the same data and split
+    "data_fingerprint",
+    "train_size",
+    "val_size",
+    "test_size",
+    "num_classes",
+    "max_tokens",
+    "sequence_length",
+)
+CARRIED = (*SHARED, "dataset", "text_column", "label_column", "backend", "keras_version",
+           "framework_version", "device")  # fmt: skip
+
+
+@dataclass
+class Member:
+    """One architecture's chosen configuration: its rows by seed."""
+
+    model: str
+    key: str
+    rows: dict[int, ResultRow]
+
+
+def choose_members(rows: list[ResultRow], models: list[str] | None) -> list[Member]:
+    """Each architecture's configuration with the best mean validation accuracy (all of the
+    file's architectures but ensembles when ``models`` is empty)."""
+    finished = [row for row in rows if row.ok and not (row.model or "").startswith(PREFIX)]
+    wanted = models or sorted({row.model for row in finished})
+    members = []
+    for model in wanted:
+        keys: dict[str, list[ResultRow]] = {}
+        for row in finished:
+            if row.model == model:
+                keys.setdefault(row.config_hash or "", []).append(row)
+        if not keys:
+            raise ConfigError(f"the results hold no finished run of {model!r}; bench it first")
+        key = max(keys, key=lambda k: statistics.fmean(r.best_val_accuracy or 0 for r in keys[k]))
+        members.append(Member(model, key, {int(row.seed or 0): row for row in keys[key]}))
+    if len(members) < 2:
+        raise ConfigError("an ensemble needs two architectures or more; name them, or bench more")
+    return members
+
+
+def ensemble_name(members: list[Member]) -> str:
+    return f"{PREFIX}{'+'.join(member.model for member in members)})"
+
+
+def check_shared(members: list[Member]) -> None:
+    """Refuse members of other data or splits, in one line."""
+    first = members[0]
+    reference = next(iter(first.rows.values()))
+    for member in members[1:]:
+        row = next(iter(member.rows.values()))
+        for column in SHARED:
+            if getattr(row, column) != getattr(reference, column):
+                raise ConfigError(
+                    f"{first.model} and {member.model} ran on other data or splits ({column} "
+                    f"{getattr(reference, column)} against {getattr(row, column)}); ensemble "
+                    "runs of the same data and settings"
+                )
+
+
+def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Member]]:
+    """The members of each data and split in the file that all of ``models`` ran on (every
+    architecture there when ``models`` is empty); one line when there is none."""
+    groups: dict[tuple, list[ResultRow]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, column) for column in SHARED), []).append(row)
+    sets = []
+    for group in groups.values():
+        present = {row.model for row in group if row.ok}
+        if models is None or set(models) <= present:
+            with contextlib.suppress(ConfigError):  # fewer than two architectures there
+                sets.append(choose_members(group, models))
+    if not sets:
+        members = choose_members(rows, models)  # says which model is missing, if one is
+        check_shared(members)  # says which ones ran on other data
+        raise ConfigError("the members share no data and split; bench them together first")
+    return sets
+
+
+def build_ensembles(
+    results_path: Path, models: list[str] | None, method: str, command: str = ""
+) -> list[tuple[ResultRow, RunLog]]:
+    """For each data and split, one ensemble row and run log per seed every member ran, not
+    yet recorded in the file."""
+    rows = read_results(results_path)
+    built = []
+    for members in member_sets(rows, models):
+        built += _build(results_path, rows, members, method, command)
+    return built
+
+
+def _build(
+    results_path: Path,
+    rows: list[ResultRow],
+    members: list[Member],
+    method: str,
+    command: str,
+) -> list[tuple[ResultRow, RunLog]]:
+    seeds = sorted(set.intersection(*(set(member.rows) for member in members)))
+    if not seeds:
+        raise ConfigError("no seed was run by every member; bench them with the same --seeds")
+    key = config_hash("ensemble", method, [(member.model, member.key) for member in members])
+    recorded = {(row.config_hash, row.seed) for row in rows if row.ok}
+    built = []
+    for seed in seeds:
+        if (key, seed) not in recorded:
+            logs = [_log(results_path, member, seed) for member in members]
+            name = ensemble_name(members)
+            built.append(_ensemble(members, logs, seed, method, name, key, command))
+    return built
+
+
+def _log(results_path: Path, member: Member, seed: int) -> RunLog:
+    log = read_log(results_path, member.rows[seed])
+    if log is None or log.val_probabilities is None or log.val_labels is None:
+        raise ConfigError(
+            f"{member.model} seed {seed} has no validation outputs in its run log (recorded "
+            "before ensembles, or its log is missing); bench it again"
+        )
+    return log
+
+
+def _ensemble(
+    members: list[Member],
+    logs: list[RunLog],
+    seed: int,
+    method: str,
+    name: str,
+    key: str,
+    command: str,
+) -> tuple[ResultRow, RunLog]:
+    first = logs[0]
+    for member, log in zip(members, logs, strict=True):
+        same_test = np.array_equal(log.labels, first.labels)
+        if not same_test or not np.array_equal(log.val_labels, first.val_labels):
+            raise ConfigError(
+                f"{member.model} seed {seed} was scored on other examples than "
+                f"{members[0].model}; ensemble runs of the same data and split"
+            )
+    combined = combine(
+        method,
+        [log.val_probabilities for log in logs],
+        first.val_labels,
+        [log.probabilities for log in logs],
+    )
+    predicted = predict_labels(combined.test)
+    member_rows = [member.rows[seed] for member in members]
+    weights = combined.weights or [None] * len(members)
+    settings = {
+        "method": method,
+        "members": {member.model: member.key for member in members},
+        "weights": {m.model: w for m, w in zip(members, weights, strict=True)},
+    }
+    row = ResultRow(
+        timestamp=timestamp(),
+        model=name,
+        provider=f"keras-zoo {__version__}",
+        seed=seed,
+        config_hash=key,
+        status=OK,
+        params=sum(r.params or 0 for r in member_rows),
+        test_accuracy=float(np.mean(predicted == first.labels)),
+        macro_f1=macro_f1(first.labels, predicted),
+        best_val_accuracy=float(np.mean(combined.validation.argmax(axis=1) == first.val_labels)),
+        train_seconds=sum(r.train_seconds or 0.0 for r in member_rows),
+        hparams=json.dumps(settings, sort_keys=True),
+        command=command,
+        **{column: getattr(member_rows[0], column) for column in CARRIED},
+    )
+    log = RunLog(
+        combined.test,
+        first.labels,
+        {},
+        first.class_names,
+        combined.validation,
+        first.val_labels,
+    )
+    return row, log
+
+
+def record_ensembles(results_path: Path, built: list[tuple[ResultRow, RunLog]]) -> None:
+    """Append each ensemble's row to the results file, its run log first (as a bench does)."""
+    for row, log in built:
+        write_log(results_path, row, log)
+        append_result(results_path, row)
