@@ -94,7 +94,8 @@ def test_the_bars_are_the_median_of_complete_trials_at_each_epoch():
             trial.report(value, epoch)
         state = optuna.trial.TrialState[state]
         study.tell(trial, curve[-1] if state.name == "COMPLETE" else None, state=state)
-    bars = studies.stop_bars(study.trials, 4)
+    assert studies.stop_bars(study.trials, 4) == (None,) * 4  # fewer than 5 complete trials
+    bars = studies.stop_bars(study.trials, 4, after=2)
     assert bars == (0.6, 0.7, pytest.approx(0.895), None)  # pruned trials set no bar
 
 
@@ -142,6 +143,22 @@ def test_the_search_never_reads_the_test_split(tmp_path, monkeypatch):
         run_tune(tune_plan(data, tmp_path, trials=2), lambda _: None)  # once it scores on test
     (name,) = optuna.get_all_study_names(studies.open_storage(f"sqlite:///{tmp_path}/zoo-tune.db"))
     assert len(studies.finished(load(tmp_path, name))) == 2  # every trial ran before that
+
+
+@pytest.mark.slow
+def test_a_trial_below_its_bars_is_pruned_and_its_epochs_count(tmp_path, monkeypatch):
+    """Every trial after the first meets bars no accuracy clears: each stops after 1 epoch."""
+    monkeypatch.setattr(
+        studies, "stop_bars", lambda trials, epochs, after: (1.01,) * epochs if trials else ()
+    )
+    data = write_reviews_csv(tmp_path / "reviews.csv")
+    (budget,) = run_tune(tune_plan(data, tmp_path, trials=3), lambda _: None).budgets
+    assert (budget.complete, budget.pruned, budget.failed) == (1, 2, 0)
+    study = load(tmp_path, budget.study)
+    pruned = [t for t in study.trials if t.state.name == "PRUNED"]
+    assert [t.user_attrs["epochs_run"] for t in pruned] == [1, 1]
+    assert all(list(t.intermediate_values) == [0] for t in pruned)
+    assert budget.epochs == 3 + 2  # the complete trial's 3 epochs and one per pruned trial
 
 
 @pytest.mark.slow

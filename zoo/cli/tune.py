@@ -25,6 +25,7 @@ from zoo.config import assemble_config
 from zoo.errors import ConfigError, TrainingError
 from zoo.interrupts import catch_interrupts
 from zoo.report.table import FORMATS, render
+from zoo.tune.study import PRUNE_AFTER
 
 
 @cli.command("tune")
@@ -52,6 +53,13 @@ from zoo.report.table import FORMATS, render
     help="Where the best settings go, a config file for zoo bench --config "
     "(default: zoo-tuned.toml beside --results).",
 )
+@click.option(
+    "--prune-after",
+    type=int,
+    default=PRUNE_AFTER,
+    show_default=True,
+    help="Complete trials before a trial below their median at an epoch is stopped.",
+)
 @executor_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--quiet", is_flag=True, help="No per-epoch progress.")
@@ -63,6 +71,7 @@ def tune_command(
     storage,
     study,
     best_config,
+    prune_after,
     executor_settings,
     fmt,
     quiet,
@@ -92,6 +101,7 @@ def tune_command(
         storage=storage,
         study=study,
         best_config=Path(best_config) if best_config else None,
+        prune_after=prune_after,
         command=shlex.join(["zoo", *sys.argv[1:]]),
         verbose=0 if quiet else 2,
         executor=executor_settings("local"),

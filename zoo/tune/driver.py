@@ -51,6 +51,7 @@ class TunePlan:
     storage: str | None = None  # a storage URL; None: zoo-tune.db beside the results file
     study: str | None = None  # a name for the studies (NAME.ARCH); None: named by their key
     best_config: Path | None = None  # None: zoo-tuned.toml beside the results file
+    prune_after: int = studies.PRUNE_AFTER  # complete trials before pruning starts
     command: str = ""
     verbose: int | str = 2
     executor: ExecutorSettings = field(default_factory=ExecutorSettings)
@@ -60,6 +61,8 @@ class TunePlan:
             raise ConfigError(f"--trials must be 1 or more, got {self.trials}")
         if self.seeds < 1:
             raise ConfigError(f"--seeds must be 1 or more, got {self.seeds}")
+        if self.prune_after < 1:
+            raise ConfigError(f"--prune-after must be 1 or more, got {self.prune_after}")
 
     @property
     def config_path(self) -> Path:
@@ -205,7 +208,9 @@ class Search:
         (run,) = Experiment.from_config(config, [spec]).plan_runs(self.data, lambda _: None)
         key = f"trial {trial.number}"
         row = ResultRow.planned(run, key, self.data, config.data_settings(), self.plan.command)
-        bars = studies.stop_bars(studies.finished(self.study), run.train.epochs)
+        bars = studies.stop_bars(
+            studies.finished(self.study), run.train.epochs, self.plan.prune_after
+        )
         return RunTask(run, key, self.backend, row, trial=trial.number, stop_below=bars)
 
     def _tell(self, outcome: Outcome) -> None:

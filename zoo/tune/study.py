@@ -30,7 +30,7 @@ KEY_ATTR = "zoo_key"
 DRIVER_ATTR = "zoo_driver"
 OPEN_ATTEMPTS = 3
 UNLABELLED_AFTER = datetime.timedelta(minutes=1)
-PRUNE_AFTER = 2  # finished trials a step needs before it sets a bar (Optuna's n_startup_trials)
+PRUNE_AFTER = 5  # complete trials a step needs before it sets a bar (Optuna's n_startup_trials)
 
 
 def require_optuna() -> ModuleType:
@@ -176,10 +176,12 @@ def _distribution(dimension: Dimension) -> Any:
     return kinds.FloatDistribution(dimension.low, dimension.high, log=dimension.log)
 
 
-def stop_bars(trials: Iterable[Any], epochs: int) -> tuple[float | None, ...]:
+def stop_bars(
+    trials: Iterable[Any], epochs: int, after: int = PRUNE_AFTER
+) -> tuple[float | None, ...]:
     """For each epoch, the median validation accuracy of the complete trials at that epoch: a
     trial whose best so far is lower stops (Optuna's MedianPruner rule, with the medians known
-    when the trial starts). None where fewer than ``PRUNE_AFTER`` trials reached the epoch."""
+    when the trial starts). None where fewer than ``after`` trials reached the epoch."""
     states = require_optuna().trial.TrialState
     reached: list[list[float]] = [[] for _ in range(epochs)]
     for trial in trials:
@@ -187,6 +189,4 @@ def stop_bars(trials: Iterable[Any], epochs: int) -> tuple[float | None, ...]:
             for step, value in trial.intermediate_values.items():
                 if step < epochs and math.isfinite(value):
                     reached[step].append(value)
-    return tuple(
-        statistics.median(values) if len(values) >= PRUNE_AFTER else None for values in reached
-    )
+    return tuple(statistics.median(values) if len(values) >= after else None for values in reached)
