@@ -183,11 +183,16 @@ def test_macro_f1_is_the_mean_of_the_classes_f1_scores():
     assert macro_f1(np.array([1, 1]), np.array([1, 1])) == 1.0  # classes never seen: not counted
 
 
-def test_macro_f1_is_shown_for_more_than_two_classes():
+def test_macro_f1_is_shown_for_more_than_two_classes_or_imbalanced_ones():
     two = row("cnn1d", 0.9, num_classes=2, macro_f1=0.9)
     assert "macro F1" not in render([two])
     six = row("cnn1d", 0.9, num_classes=6, macro_f1=0.8512)
     assert "macro F1" in render([six]) and "85.12" in render([six])
+    from zoo.bench.row import majority_share
+
+    assert majority_share(np.array([0, 0, 0, 1])) == 0.75 and majority_share(np.array([])) is None
+    skewed = row("cnn1d", 0.9, num_classes=2, macro_f1=0.61, majority_share=0.8)  # 80/20
+    assert "macro F1" in render([skewed]) and "61.00" in render([skewed])
 
 
 def test_the_table_says_how_many_epochs_ran_of_the_planned_and_why_they_stopped():

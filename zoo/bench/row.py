@@ -58,6 +58,7 @@ class ResultRow:
     text_column: str | None = None
     label_column: str | None = None
     num_classes: int | None = None
+    majority_share: float | None = None  # the largest class's share of the test split
     train_size: int | None = field(default=None, metadata=_SETTING)
     val_size: int | None = field(default=None, metadata=_SETTING)
     test_size: int | None = field(default=None, metadata=_SETTING)
@@ -102,6 +103,7 @@ class ResultRow:
             text_column=data.text_column,
             label_column=data.label_column,
             num_classes=data.num_classes,
+            majority_share=majority_share(data.y_test),
             train_size=len(data.x_train),
             val_size=len(data.x_val),
             test_size=None if data.x_test is None else len(data.x_test),
@@ -161,3 +163,13 @@ def column_types() -> dict[str, type]:
         name: next(t for t in typing.get_args(hints[name]) if t is not type(None))
         for name in COLUMNS
     }
+
+
+def majority_share(labels: Any) -> float | None:
+    """The largest class's share of ``labels`` (None when there are none to count)."""
+    if labels is None or not len(labels):
+        return None
+    counts: dict[Any, int] = {}
+    for label in labels.tolist() if hasattr(labels, "tolist") else labels:
+        counts[label] = counts.get(label, 0) + 1
+    return max(counts.values()) / len(labels)

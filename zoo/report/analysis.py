@@ -153,8 +153,11 @@ def confusion(group: ModelRuns) -> tuple[list[str], np.ndarray] | None:
 
 def table_rows(groups: list[ModelRuns]) -> list[dict[str, str]]:
     """The comparison table as text cells, in the report's order; macro-F1 for more than two
-    classes."""
-    several_classes = any((group.summary.get("num_classes") or 2) > 2 for group in groups)
+    classes or imbalanced ones."""
+    several_classes = any(
+        (group.summary.get("num_classes") or 2) > 2 or group.summary.get("imbalanced")
+        for group in groups
+    )
     rows = []
     for group in groups:
         interval = group.interval()

@@ -41,6 +41,7 @@ HEADERS = {
     "error": "error",
 }
 _TEXT = {"model", "settings", "provider", "stopped", "precision", "backend", "device", "error"}
+IMBALANCE = 1.5
 _PERCENT = {"test_accuracy", "macro_f1", "best_val_accuracy"}
 
 
@@ -71,6 +72,7 @@ def summarize(rows: Iterable[ResultRow]) -> list[dict[str, Any]]:
             "precision": members[-1].precision or "",
             "runs": len(ok),
             "num_classes": members[-1].num_classes or 2,
+            "imbalanced": imbalanced(members[-1]),
             "error": errors[-1] if errors else "",
         }
         for name in HEADERS.keys() - _TEXT:
@@ -93,6 +95,13 @@ def stopped(rows: list[ResultRow]) -> str:
     if not reasons or early in (0, len(reasons)):
         return reasons[0] if reasons else ""
     return f"early in {early} of {len(reasons)}"
+
+
+def imbalanced(row: ResultRow) -> bool:
+    """The largest class holds at least ``IMBALANCE`` times an even share of the test split
+    (75 % of two classes)."""
+    share, classes = row.majority_share, row.num_classes or 2
+    return share is not None and share >= IMBALANCE / classes
 
 
 def group_key(row: ResultRow) -> tuple[str, str, str, str]:
@@ -192,13 +201,16 @@ def render(rows: Iterable[ResultRow], fmt: str = "table") -> str:
 def _shown(key: str, summaries: list[dict[str, Any]]) -> bool:
     """The error column only when a run failed; why runs stopped where recorded; the provider
     only when one is not keras-zoo; the precision only when one is not float32; macro F1 for
-    more than two classes; the settings only when a model ran under several."""
+    more than two classes or imbalanced ones; the settings only when a model ran under several."""
     if key in ("error", "settings", "stopped"):
         return any(s[key] for s in summaries)
     if key == "precision":
         return any(s["precision"] not in ("", FLOAT32) for s in summaries)
     if key == "macro_f1":
-        return any(s["num_classes"] > 2 and s["macro_f1"] is not None for s in summaries)
+        return any(
+            s["macro_f1"] is not None and (s["num_classes"] > 2 or s["imbalanced"])
+            for s in summaries
+        )
     if key == "provider":
         return any(s["provider"].split(" ")[0] not in ("", CORE_PROVIDER) for s in summaries)
     return True
