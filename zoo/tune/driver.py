@@ -177,6 +177,8 @@ class Search:
         else:
             first, study = done + 1, self.study.study_name
             self.report(f"tune: {name}, trials {first} to {self.plan.trials} in study {study}")
+            searched = "; ".join(dimension.describe() for dimension in self.space.dimensions)
+            self.report(f"tune: {name} searches {searched}")
             tasks = self._tasks(self.plan.trials - done)
             outcomes = self.executor.run(tasks, self.data, self.plan.verbose, self.report)
             try:
