@@ -174,6 +174,12 @@ def test_a_tune_records_resumes_extends_refuses_other_data_and_its_config_reprod
         ("tfidf_logreg", 2),
     ]
     assert all(b.epochs >= 3 and b.seconds > 0 for b in first.budgets)
+    opening = load(tmp_path, first.budgets[0].study).trials[0].params  # the untuned settings
+    assert opening == {
+        "train.learning_rate": 0.003,
+        "train.batch_size": 64,
+        "hparams.ngrams": 1,
+    }
     rows = read_results(plan.results_path)
     assert [(row.model, row.study) for row in rows] == [(b.model, b.study) for b in first.budgets]
     assert all(row.test_accuracy is not None for row in rows)

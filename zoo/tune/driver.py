@@ -124,6 +124,8 @@ def run_tune(plan: TunePlan, report: Callable[[str], None] = print) -> TuneResul
         )
         name = f"{plan.study}.{run.spec.name}" if plan.study else f"{run.spec.name}-{key}"
         study = studies.open_study(storage, name, key, run.train.seed, plan.trials)
+        if not study.trials:  # a new study starts from the untuned settings
+            study.enqueue_trial(space.start(run.train, run.hparams), skip_if_exists=True)
         search = Search(plan, study, space, searched, executor, backend, report)
         budgets.append(search.run())
         tuned = tuned.merged(space.settings_of(study.best_trial.params))

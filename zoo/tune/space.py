@@ -40,6 +40,12 @@ class Dimension:
     def name(self) -> str:
         return f"{self.table}.{self.key}"
 
+    def holds(self, value: Any) -> bool:
+        """Whether ``value`` is one this dimension can take."""
+        if self.choices:
+            return value in self.choices
+        return isinstance(value, (int, float)) and self.low <= value <= self.high
+
     def describe(self) -> str:
         if self.choices:
             return f"{self.name} in {list(self.choices)}"
@@ -53,6 +59,17 @@ class SearchSpace:
     architecture: str
     dimensions: tuple[Dimension, ...]
     patience_given: bool = False
+
+    def start(self, train: TrainSettings, hparams: Mapping[str, Any]) -> dict[str, Any]:
+        """The untuned settings, as a study's first trial: where they lie in the space, the
+        search is never worse than them on validation."""
+        values = {}
+        for dimension in self.dimensions:
+            table = vars(train) if dimension.table == TRAIN else hparams
+            value = table.get(dimension.key)
+            if dimension.holds(value):
+                values[dimension.name] = value
+        return values
 
     def settings_of(self, values: Mapping[str, Any]) -> ExperimentConfig:
         """A trial's values as the config tables ``[train.ARCH]`` and ``[hparams.ARCH]``; a
