@@ -81,7 +81,6 @@ def train_model(
     ``stop_below``: a tune trial stops (``pruned``) after an epoch whose best validation
     accuracy so far is below the value given for that epoch (None: no bar).
     """
-
     settings = planned_length(settings, len(data.x_train))
     seed_everything(settings.seed)
     with training_precision(settings.precision, spec.name) as policy:
