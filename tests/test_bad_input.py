@@ -178,6 +178,12 @@ CATALOGUE = {
     "ensemble of other data": Case(
         ["ensemble", "{mixed_runs}", "nbsvm", "cnn1d"], "ran on other data or splits"
     ),
+    "ensemble of one run": Case(
+        ["ensemble", "{bad_model}", "--out", "ens"], "an ensemble needs two runs or more"
+    ),
+    "ensemble of a folder": Case(
+        ["ensemble", "{bad_model}"], "combine 'zoo train' folders with --out"
+    ),
     "not a number": Case(
         ["train", "cnn1d", "--batch-size", "many", "--out", "x"], "not a valid int"
     ),

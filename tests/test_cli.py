@@ -11,6 +11,7 @@ import pytest
 from tests.clirun import run_zoo, zoo_env
 from tests.conftest import write_reviews_csv
 from zoo.backend import START_UP_NOISE
+from zoo.train.folder import read_run
 
 pytestmark = pytest.mark.slow  # subprocesses that import Keras and train
 
@@ -57,10 +58,14 @@ def test_train_predict_evaluate_end_to_end(trained_run):
         "history.json",
         "metrics.json",
         "model.keras",
+        "outputs.npz",
         "vectorizer.json",
     ]
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["test_accuracy"] > 0.8
+    outputs = read_run(run).outputs()  # what a saved ensemble is fitted on
+    assert outputs.correct.mean() == pytest.approx(metrics["test_accuracy"])
+    assert len(outputs.val_labels) == len(outputs.val_probabilities) > 0
     predicted = run_zoo("predict", str(run), "a wonderful superb great film", "awful boring worst")
     assert predicted.returncode == 0, predicted.stderr
     labels = [line.split("\t")[0] for line in predicted.stdout.splitlines()]

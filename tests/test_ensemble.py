@@ -4,17 +4,22 @@ refusals, and the row's numbers against the members' logs."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
 
 from tests.clirun import run_zoo
+from tests.conftest import write_reviews_csv
 from zoo.bench.results import append_result, read_results
 from zoo.bench.row import ResultRow
-from zoo.bench.runlog import RunLog, read_log, write_log
+from zoo.bench.runlog import read_log, write_log
 from zoo.ensemble.combine import as_classes, combine
+from zoo.ensemble.folder import save_ensemble
 from zoo.ensemble.runs import build_ensembles, record_ensembles
 from zoo.errors import ConfigError
+from zoo.train.folder import read_run
+from zoo.train.outputs import RunLog, save_log
 
 RNG = np.random.default_rng(0)
 VAL = RNG.integers(0, 2, 200)
@@ -115,3 +120,39 @@ def test_zoo_ensemble_prints_the_ensemble_beside_its_members(tmp_path):
     assert shown.returncode == 0, shown.stderr
     models = [line.split(",")[0] for line in shown.stdout.splitlines()[1:]]
     assert sorted(models) == ["a", "b", "ensemble(a+b)"]
+
+
+@pytest.mark.slow
+def test_a_saved_ensemble_predicts_by_combining_its_members(tmp_path):
+    data = write_reviews_csv(tmp_path / "reviews.csv")
+    toy = ("--data", str(data), "--max-tokens", "200", "--epochs", "3", "--quiet")
+    for name in ("bow_logreg", "nbsvm"):
+        trained = run_zoo("train", name, *toy, "--out", str(tmp_path / name))
+        assert trained.returncode == 0, trained.stderr
+    members = [str(tmp_path / name) for name in ("bow_logreg", "nbsvm")]
+    saved = run_zoo("ensemble", *members, "--method", "mean", "--out", str(tmp_path / "ens"))
+    assert saved.returncode == 0, saved.stderr
+    logs = [read_run(path).outputs() for path in members]
+    average = sum(as_classes(log.probabilities) for log in logs) / 2
+    summary = json.loads((tmp_path / "ens" / "ensemble.json").read_text())
+    recomputed = np.mean(average.argmax(axis=1) == logs[0].labels)
+    assert summary["test_accuracy"] == pytest.approx(recomputed)
+    assert f"test accuracy {summary['test_accuracy'] * 100:.2f} %" in saved.stdout
+
+    texts = ["a great film, loved it", "dull and boring, a waste"]
+    served = run_zoo("predict", str(tmp_path / "ens"), *texts, "--format", "json")
+    assert served.returncode == 0, served.stderr
+    each = [as_classes(read_run(path).predict_texts(texts, print)) for path in members]
+    expected = (each[0] + each[1]) / 2
+    for item, probabilities in zip(json.loads(served.stdout), expected, strict=True):
+        assert item["label"] == summary["class_names"][probabilities.argmax()]
+        assert item["probability"] == pytest.approx(probabilities.max(), abs=1e-5)
+
+    other = tmp_path / "other"  # the same model, scored on other test rows
+    shutil.copytree(tmp_path / "nbsvm", other)
+    log = read_run(other).outputs()
+    log.labels = log.labels[::-1].copy()
+    save_log(other / "outputs.npz", log)
+    with pytest.raises(ConfigError, match="trained on other data or splits"):
+        save_ensemble([members[0], str(other)], "mean", tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()

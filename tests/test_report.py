@@ -137,8 +137,9 @@ def test_report_errors_are_one_line(tmp_path):
 
 def test_runs_of_two_settings_with_the_same_seed_are_reported_apart(tmp_path):
     from zoo.bench.row import ResultRow
-    from zoo.bench.runlog import RunLog, write_log
+    from zoo.bench.runlog import write_log
     from zoo.report.page import group_runs, write_report
+    from zoo.train.outputs import RunLog
 
     results = tmp_path / "results.csv"
     labels = np.array([0, 1] * 50)

@@ -15,7 +15,7 @@ from zoo.report.table import FORMATS, render
 
 
 @cli.command("ensemble")
-@click.argument("results", type=click.Path(dir_okay=False))
+@click.argument("results", type=click.Path())
 @click.argument("models", nargs=-1)
 @click.option(
     "--method",
@@ -25,18 +25,57 @@ from zoo.report.table import FORMATS, render
     help="mean of the members' probabilities; weighted: Caruana's greedy selection on "
     "validation; stacked: a logistic regression on their validation probabilities.",
 )
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Save an ensemble of 'zoo train' folders (the arguments) into this new folder, "
+    "for zoo predict.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def ensemble_command(results: str, models: tuple[str, ...], method: str, fmt: str) -> None:
+def ensemble_command(
+    results: str, models: tuple[str, ...], method: str, out_dir: str | None, fmt: str
+) -> None:
     """Combine the runs of MODELS (default: every architecture) in RESULTS, per seed.
 
     The combination is fitted on the validation split; each ensemble is a row of RESULTS, shown
-    beside its members.
+    beside its members. With --out, the arguments are 'zoo train' folders instead, and the
+    ensemble is saved for zoo predict: zoo ensemble RUN RUN... --out DIR.
     """
+    if out_dir is not None:
+        save_ensemble_folder([results, *models], method, Path(out_dir))
+        return
     path = Path(results)
+    if path.is_dir():
+        raise ConfigError(
+            f"{path} is a folder; combine 'zoo train' folders with --out DIR, or name a "
+            "results file made by zoo bench"
+        )
     if not path.is_file():
         raise ConfigError(f"results file {path} does not exist; name one made by zoo bench")
     built = ensemble_results(path, list(models), method)
     click.echo(render(built, fmt))
+
+
+def save_ensemble_folder(run_dirs: list[str], method: str, out: Path) -> None:
+    """Save the ensemble of the ``zoo train`` folders ``run_dirs`` into ``out``; say what it
+    measured."""
+    from zoo.ensemble.folder import save_ensemble
+
+    summary = save_ensemble(run_dirs, method, out)
+    combination = summary["combination"]
+    if combination["weights"]:
+        weights = ", ".join(
+            f"{name} {weight:.2f}"
+            for name, weight in zip(summary["members"], combination["weights"], strict=True)
+        )
+    else:
+        weights = "a stacker"
+    click.echo(
+        f"ensemble ({method}; {weights}): validation accuracy "
+        f"{summary['validation_accuracy'] * 100:.2f} %, test accuracy "
+        f"{summary['test_accuracy'] * 100:.2f} %; saved to {out}"
+    )
 
 
 def ensemble_results(path: Path, models: list[str], method: str) -> list:

@@ -6,7 +6,6 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +19,6 @@ from zoo.cli.options import experiment_options
 from zoo.config import assemble_config
 from zoo.data.settings import LABEL_FIRST
 from zoo.errors import ConfigError, DatasetError
-
-if TYPE_CHECKING:
-    pass
 
 
 @cli.command("train")
@@ -86,10 +82,16 @@ def evaluate_command(run_dir, backend, **data) -> None:
     that 'zoo train' scored; new data is scored on its whole test split.
     """
 
+    from zoo.ensemble.folder import ENSEMBLE_FILE, is_ensemble_dir
     from zoo.experiment import evaluation_split
     from zoo.train.folder import read_run
     from zoo.train.outputs import predict_labels
 
+    if is_ensemble_dir(run_dir):
+        raise ConfigError(
+            f"{run_dir} is a saved ensemble: its accuracies are in its {ENSEMBLE_FILE}, and "
+            "zoo predict serves it; zoo evaluate takes one 'zoo train' folder"
+        )
     run = read_run(run_dir)
     zoo_registry()  # plugins load here, so their warnings wait for the command's outcome
     x_test, y_test, class_names = evaluation_split(
@@ -118,10 +120,13 @@ def evaluate_command(run_dir, backend, **data) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--backend", type=click.Choice(BACKENDS))
 def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
-    """Predict the label of each text: zoo predict RUN "i really liked the movie"."""
-    from zoo.train.folder import read_run, require_run_dir
+    """Predict the label of each text: zoo predict RUN "i really liked the movie".
 
-    require_run_dir(run_dir)
+    RUN is a 'zoo train --out' folder or a saved ensemble ('zoo ensemble RUN... --out').
+    """
+    from zoo.ensemble.folder import read_predictor
+
+    predictor = read_predictor(run_dir)
     items = list(texts)
     if text_file is not None:
         items += [line.rstrip("\n") for line in text_file if line.strip()]
@@ -129,17 +134,14 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
         items = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not items:
         raise ConfigError("give texts as arguments, with --file, or one per line on stdin")
-    run = read_run(run_dir)
     select_backend(backend)
     from zoo.train.outputs import confidences, predict_labels
 
     zoo_registry()  # plugins load here, so their warnings wait for the command's outcome
-    probabilities = run.predict(
-        run.vectorizer.encode(items), report=functools.partial(click.echo, err=True)
-    )
+    probabilities = predictor.predict_texts(items, report=functools.partial(click.echo, err=True))
     labels = predict_labels(probabilities)
     results = [
-        {"text": text, "label": run.class_names[label], "probability": float(confidence)}
+        {"text": text, "label": predictor.class_names[label], "probability": float(confidence)}
         for text, label, confidence in zip(
             items, labels, confidences(probabilities, labels), strict=True
         )

@@ -36,12 +36,57 @@ class Combination:
     weights: list[float] = field(default_factory=list)  # per member (mean, weighted)
 
 
+@dataclass
+class Combiner:
+    """A fitted combination: a weight per member (mean, weighted) or a stacker (stacked)."""
+
+    method: str
+    weights: list[float] = field(default_factory=list)
+    stacker: Stacker | None = None
+
+    def apply(self, outputs: list[np.ndarray]) -> np.ndarray:
+        """The combined class probabilities of the members' ``outputs`` (in fitting order)."""
+        outputs = [as_classes(member) for member in outputs]
+        if self.stacker is not None:
+            return self.stacker.predict(np.hstack(outputs))
+        return _average(outputs, np.asarray(self.weights))
+
+    def to_dict(self) -> dict:
+        """As JSON-ready values; ``from_dict`` reads them back."""
+        fitted = None
+        if self.stacker is not None:
+            fitted = {"weights": self.stacker.weights.tolist(), "bias": self.stacker.bias.tolist()}
+        return {"method": self.method, "weights": self.weights, "stacker": fitted}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Combiner:
+        fitted = values.get("stacker")
+        stacker = None
+        if fitted:
+            stacker = Stacker(np.asarray(fitted["weights"]), np.asarray(fitted["bias"]))
+        return cls(values["method"], [float(w) for w in values.get("weights") or []], stacker)
+
+
 def as_classes(outputs: np.ndarray) -> np.ndarray:
     """Outputs as one probability per class: a sigmoid's column becomes two."""
     outputs = np.asarray(outputs, dtype=np.float64)
     if outputs.ndim == 1:
         outputs = outputs[:, None]
     return np.hstack([1.0 - outputs, outputs]) if outputs.shape[1] == 1 else outputs
+
+
+def fit(method: str, validation: list[np.ndarray], validation_labels: np.ndarray) -> Combiner:
+    """Fit ``method`` on the members' ``validation`` outputs (one array per member)."""
+    validation = [as_classes(outputs) for outputs in validation]
+    labels = np.asarray(validation_labels)
+    if method == "mean":
+        return Combiner(method, [1.0 / len(validation)] * len(validation))
+    if method == "weighted":
+        return Combiner(method, [float(w) for w in greedy_weights(validation, labels)])
+    if method == "stacked":
+        classes = validation[0].shape[1]
+        return Combiner(method, stacker=Stacker.fit(np.hstack(validation), labels, classes))
+    raise ValueError(f"unknown method {method!r}")
 
 
 def combine(
@@ -52,19 +97,8 @@ def combine(
 ) -> Combination:
     """Fit ``method`` on the members' ``validation`` outputs and apply it to their ``test``
     outputs (one array per member, in the same order)."""
-    validation = [as_classes(outputs) for outputs in validation]
-    test = [as_classes(outputs) for outputs in test]
-    labels = np.asarray(validation_labels)
-    if method == "mean":
-        weights = np.full(len(validation), 1.0 / len(validation))
-    elif method == "weighted":
-        weights = greedy_weights(validation, labels)
-    elif method == "stacked":
-        stacker = Stacker.fit(np.hstack(validation), labels, validation[0].shape[1])
-        return Combination(stacker.predict(np.hstack(test)), stacker.predict(np.hstack(validation)))
-    else:
-        raise ValueError(f"unknown method {method!r}")
-    return Combination(_average(test, weights), _average(validation, weights), list(weights))
+    combiner = fit(method, validation, validation_labels)
+    return Combination(combiner.apply(test), combiner.apply(validation), combiner.weights)
 
 
 def greedy_weights(validation: list[np.ndarray], labels: np.ndarray) -> np.ndarray:

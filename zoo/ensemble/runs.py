@@ -21,11 +21,11 @@ import numpy as np
 from zoo import __version__
 from zoo.bench.results import append_result, read_results
 from zoo.bench.row import OK, ResultRow
-from zoo.bench.runlog import RunLog, read_log, write_log
+from zoo.bench.runlog import read_log, write_log
 from zoo.config import config_hash
 from zoo.ensemble.combine import combine
 from zoo.errors import ConfigError
-from zoo.train.outputs import macro_f1, predict_labels
+from zoo.train.outputs import RunLog, macro_f1, predict_labels
 from zoo.train.run import timestamp
 
 PREFIX = "ensemble("

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from zoo.bench.row import ResultRow
-from zoo.bench.runlog import RunLog, read_log
+from zoo.bench.runlog import read_log
 from zoo.report.stats import LEVEL, SIGNIFICANCE, bootstrap_interval, mcnemar_exact
 from zoo.report.table import CORE_PROVIDER, group_key, summarize, summary_key
-from zoo.train.outputs import predict_labels
+from zoo.train.outputs import RunLog, predict_labels
 
 
 @dataclass

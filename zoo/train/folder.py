@@ -1,4 +1,5 @@
-"""A run directory: the trained model, its vectorizer, the resolved config, history and metrics.
+"""A run directory: the trained model, its vectorizer, the resolved config, history, metrics and
+its outputs on the validation and test splits (what a saved ensemble is fitted on).
 
 A run is written into a temporary sibling folder and renamed into place once complete, so a run
 directory either holds every file or does not exist.
@@ -25,6 +26,7 @@ from zoo.backend import configured_backend
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError, DatasetError, PluginError, ZooError, one_line
 from zoo.paths import check_can_create, staged
+from zoo.train.outputs import RunLog, load_log, save_log
 from zoo.train.precision import compute_in_float32, fit_to_device, mixed_policy
 from zoo.train.run import RunOutcome, execute
 
@@ -39,6 +41,7 @@ VECTORIZER_FILE = "vectorizer.json"
 CONFIG_FILE = "config.json"
 HISTORY_FILE = "history.json"
 METRICS_FILE = "metrics.json"
+OUTPUTS_FILE = "outputs.npz"
 
 
 def check_output_dir(out: Path) -> None:
@@ -74,7 +77,16 @@ def train_to_folder(
             "config_hash": key,
             **outcome.environment,
         }
-        save_run(out, result.model, data.vectorizer, config, result.history, result.metrics)
+        history, metrics = result.history, result.metrics
+        outputs = RunLog(
+            result.test_probabilities,
+            data.y_test,
+            history,
+            data.class_names,
+            result.val_probabilities,
+            data.y_val,
+        )
+        save_run(out, result.model, data.vectorizer, config, history, metrics, outputs)
 
     outcome = execute(run, data, configured_backend(), verbose, notify, keep=save)
     if outcome.error is not None:
@@ -89,6 +101,7 @@ def save_run(
     config: dict[str, Any],
     history: dict[str, list[float]],
     metrics: dict[str, Any],
+    outputs: RunLog | None = None,
 ) -> None:
     """Write every file of a run into ``out`` at once."""
     check_output_dir(out)
@@ -103,6 +116,8 @@ def save_run(
                 (METRICS_FILE, metrics),
             ):
                 (staging / name).write_text(json.dumps(_finite(content), indent=2) + "\n")
+            if outputs is not None and outputs.probabilities is not None:
+                save_log(staging / OUTPUTS_FILE, outputs)
     except OSError as exc:
         raise ConfigError(f"cannot write the run to {out}: {exc.strerror or exc}") from exc
 
@@ -133,6 +148,11 @@ class Run:
     @property
     def model_file(self) -> Path:
         return self.path / MODEL_FILE
+
+    def outputs(self) -> RunLog | None:
+        """Its outputs on the validation and test splits (None for a run saved before they
+        were kept)."""
+        return load_log(self.path / OUTPUTS_FILE)
 
     def load_model(self) -> Any:
         """The trained model, loaded in Keras safe mode (this imports Keras), computing in the
@@ -169,6 +189,10 @@ class Run:
             compute_in_float32(model)
             model.predict_function = None  # traced in the old policy
             return predict_probabilities(model, x)
+
+    def predict_texts(self, texts: list[str], report: Callable[[str], None]) -> np.ndarray:
+        """The model's outputs for raw ``texts``, encoded by the run's vectorizer."""
+        return self.predict(self.vectorizer.encode(texts), report)
 
 
 def require_run_dir(path: str | Path) -> Path:

@@ -1,8 +1,70 @@
-"""From model outputs to class ids and confidences. NumPy only: no Keras import."""
+"""A run's outputs: to class ids and confidences, and kept in a file (``RunLog``). NumPy only:
+no Keras import."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import numpy as np
+
+from zoo.paths import staged
+
+VALIDATION = ("val_probabilities", "val_labels")
+
+
+@dataclass
+class RunLog:
+    """A run's test-set outputs, the true labels, its history (metric → value per epoch), the
+    names of its classes, and its outputs on the validation split with their labels (what an
+    ensemble is fitted on). Logs written before a field was kept have it empty or None."""
+
+    probabilities: np.ndarray
+    labels: np.ndarray
+    history: dict[str, list[float]]
+    class_names: list[str] = field(default_factory=list)
+    val_probabilities: np.ndarray | None = None
+    val_labels: np.ndarray | None = None
+
+    @property
+    def correct(self) -> np.ndarray:
+        """Per test example: whether the run predicted its label."""
+        return predict_labels(self.probabilities) == self.labels
+
+
+def save_log(path: Path, log: RunLog) -> None:
+    """Write ``log`` to the ``.npz`` file ``path`` atomically: plain arrays and JSON strings,
+    so loading never unpickles. Raises ``OSError``."""
+    validation = {}
+    if log.val_probabilities is not None and log.val_labels is not None:
+        validation = {
+            "val_probabilities": np.asarray(log.val_probabilities, dtype=np.float32),
+            "val_labels": np.asarray(log.val_labels, dtype=np.int32),
+        }
+    with staged(path) as partial, open(partial, "wb") as handle:
+        np.savez_compressed(
+            handle,
+            probabilities=np.asarray(log.probabilities, dtype=np.float32),
+            labels=np.asarray(log.labels, dtype=np.int32),
+            history=np.array(json.dumps(log.history)),
+            class_names=np.array(json.dumps(log.class_names)),
+            **validation,
+        )
+
+
+def load_log(path: Path) -> RunLog | None:
+    """The log in ``path``, or None when there is none or it cannot be read."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            names = json.loads(str(data["class_names"])) if "class_names" in data else []
+            history = json.loads(str(data["history"]))
+            validation = [data.get(key) for key in VALIDATION]
+            return RunLog(data["probabilities"], data["labels"], history, names, *validation)
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def predict_labels(probabilities: np.ndarray) -> np.ndarray:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from zoo.bench.row import ResultRow
-from zoo.bench.runlog import RunLog
 from zoo.data.prepare import PreparedData
 from zoo.experiment import PlannedRun
+from zoo.train.outputs import RunLog
 from zoo.train.run import execute
 
 
