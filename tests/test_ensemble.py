@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,13 +124,21 @@ def test_zoo_ensemble_prints_the_ensemble_beside_its_members(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_saved_ensemble_predicts_by_combining_its_members(tmp_path):
+def test_ngram_runs_serve_from_a_new_process_alone_and_as_a_saved_ensemble(tmp_path):
+    """nbsvm's and fasttext's layers reload in a new process (tfidf's IDF reload: the kit's
+    check), and the saved ensemble of the two predicts their combined probabilities."""
     data = write_reviews_csv(tmp_path / "reviews.csv")
-    toy = ("--data", str(data), "--max-tokens", "200", "--epochs", "3", "--quiet")
-    for name in ("bow_logreg", "nbsvm"):
-        trained = run_zoo("train", name, *toy, "--out", str(tmp_path / name))
+    toy = ("--data", str(data), "--max-tokens", "200", "--sequence-length", "24", "--quiet")
+    members = [str(tmp_path / name) for name in ("nbsvm", "fasttext")]
+    for path in members:
+        flags = ("--set", "buckets=4096", "--epochs", "3", "--out", path)
+        trained = run_zoo("train", Path(path).name, *toy, *flags)
         assert trained.returncode == 0, trained.stderr
-    members = [str(tmp_path / name) for name in ("bow_logreg", "nbsvm")]
+    evaluated = run_zoo("evaluate", members[0])
+    assert evaluated.returncode == 0, evaluated.stderr
+    recorded = json.loads((tmp_path / "nbsvm" / "metrics.json").read_text())["test_accuracy"]
+    assert f"test accuracy {recorded * 100:.2f} %" in evaluated.stdout
+
     saved = run_zoo("ensemble", *members, "--method", "mean", "--out", str(tmp_path / "ens"))
     assert saved.returncode == 0, saved.stderr
     logs = [read_run(path).outputs() for path in members]
@@ -139,10 +148,11 @@ def test_a_saved_ensemble_predicts_by_combining_its_members(tmp_path):
     assert summary["test_accuracy"] == pytest.approx(recomputed)
     assert f"test accuracy {summary['test_accuracy'] * 100:.2f} %" in saved.stdout
 
-    texts = ["a great film, loved it", "dull and boring, a waste"]
+    texts = ["a wonderful superb great film", "awful boring worst"]
     served = run_zoo("predict", str(tmp_path / "ens"), *texts, "--format", "json")
     assert served.returncode == 0, served.stderr
     each = [as_classes(read_run(path).predict_texts(texts, print)) for path in members]
+    assert [list(member.argmax(axis=1)) for member in each] == [[1, 0], [1, 0]]
     expected = (each[0] + each[1]) / 2
     for item, probabilities in zip(json.loads(served.stdout), expected, strict=True):
         assert item["label"] == summary["class_names"][probabilities.argmax()]
@@ -154,5 +164,5 @@ def test_a_saved_ensemble_predicts_by_combining_its_members(tmp_path):
     log.labels = log.labels[::-1].copy()
     save_log(other / "outputs.npz", log)
     with pytest.raises(ConfigError, match="trained on other data or splits"):
-        save_ensemble([members[0], str(other)], "mean", tmp_path / "refused")
+        save_ensemble([members[1], str(other)], "mean", tmp_path / "refused")
     assert not (tmp_path / "refused").exists()

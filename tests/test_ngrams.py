@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -178,22 +177,3 @@ def test_architecture_training_defaults_sit_below_every_user_setting():
     assert (settings.learning_rate, settings.epochs, settings.batch_size) == (0.05, 2, 8)
     with pytest.raises(PluginError, match="unknown training setting 'lr'"):
         ExperimentConfig().train_settings("bad", {"lr": 0.1})
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["nbsvm", "fasttext"])  # tfidf's IDF reload: the kit's check
-def test_ngram_models_train_save_and_serve_from_a_new_process(name, reviews_csv, tmp_path):
-    from tests.clirun import run_zoo
-
-    run = tmp_path / "run"
-    common = ("--data", str(reviews_csv), "--max-tokens", "200", "--sequence-length", "24")
-    flags = ("--set", "buckets=4096", "--epochs", "3", "--out", str(run), "--quiet")
-    trained = run_zoo("train", name, *common, *flags)
-    assert trained.returncode == 0, trained.stderr
-    predicted = run_zoo("predict", str(run), "a wonderful superb great film", "awful boring worst")
-    assert predicted.returncode == 0, predicted.stderr
-    assert [line.split("\t")[0] for line in predicted.stdout.splitlines()] == ["1", "0"]
-    evaluated = run_zoo("evaluate", str(run))
-    assert evaluated.returncode == 0, evaluated.stderr
-    recorded = json.loads((run / "metrics.json").read_text())["test_accuracy"]
-    assert f"test accuracy {recorded * 100:.2f} %" in evaluated.stdout
