@@ -1,9 +1,10 @@
-"""Ensembles of recorded runs: ``zoo ensemble`` and ``zoo bench --ensemble``.
+"""Ensembles of runs: ``zoo ensemble``, ``zoo bench --ensemble`` and saved ensembles.
 
 ``zoo.ensemble.combine`` fits a combination on the validation split (mean, Caruana's greedy
 weights, a stacked logistic regression); ``zoo.ensemble.runs`` chooses the members in a results
-file, checks they share data and split, and builds each seed's row and run log. Importing
-this package imports nothing heavy; its modules use NumPy.
+file, checks they share data and split, and builds each seed's row and run log;
+``zoo.ensemble.folder`` saves an ensemble of ``zoo train`` folders that ``zoo predict`` serves.
+Importing this package imports nothing heavy; its modules use NumPy.
 """
 
 METHODS = ("mean", "weighted", "stacked")
