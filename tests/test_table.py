@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from zoo.bench.row import ResultRow
-from zoo.report.table import render, summarize
+from zoo.report.table import render, render_by_data, summarize
 
 
 def row(model, accuracy, seed=0, **extra):
@@ -206,3 +206,33 @@ def test_the_table_says_how_many_epochs_ran_of_the_planned_and_why_they_stopped(
     assert (
         " 3 " in lines["bilstm"] and "planned" in lines["bilstm"] and " of " not in lines["bilstm"]
     )
+
+
+def test_rows_of_several_data_sets_are_one_table_each_and_weights_name_their_members():
+    weights = {"method": "weighted", "weights": {"a": 0.75, "b": 0.25, "c": 0.0}}
+    mean = {"method": "mean", "weights": {"a": 0.5, "b": 0.5, "c": 0.5}}
+    rows = [
+        row("a", 0.9, data_fingerprint="1" * 16, dataset="subj", config_hash="x"),
+        row("a", 0.8, data_fingerprint="2" * 16, dataset="trec", config_hash="y"),
+        row(
+            "e",
+            0.9,
+            data_fingerprint="2" * 16,
+            dataset="trec",
+            hparams=json.dumps(weights),
+            config_hash="w",
+        ),
+        row(
+            "e",
+            0.7,
+            data_fingerprint="2" * 16,
+            dataset="trec",
+            hparams=json.dumps(mean),
+            config_hash="m",
+        ),
+    ]
+    text = render_by_data(rows, "markdown")
+    assert text.startswith("### subj\n\n| model") and "\n\n### trec\n\n| model" in text
+    assert "dataset=" not in text and "data_fingerprint" not in text
+    assert "method=weighted, weights=a:0.75 b:0.25 |" in " ".join(text.split())
+    assert render_by_data(rows, "csv") == render(rows, "csv")  # machine formats stay one table

@@ -30,7 +30,7 @@ from zoo.config import assemble_config
 from zoo.ensemble import METHODS
 from zoo.errors import ConfigError
 from zoo.interrupts import catch_interrupts
-from zoo.report.table import FORMATS, render
+from zoo.report.table import FORMATS, render_by_data
 
 if TYPE_CHECKING:
     from zoo.bench.row import ResultRow
@@ -164,7 +164,7 @@ def _emit(rows: list[ResultRow], fmt: str, by_dataset: dict[str, list[ResultRow]
 
         click.echo(render_suite(by_dataset, fmt))
     elif rows:
-        click.echo(render(rows, fmt))
+        click.echo(render_by_data(rows, fmt))
 
 
 def _suite(suite_file: str | None, options: dict) -> list | None:

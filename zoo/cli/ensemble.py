@@ -11,7 +11,7 @@ import click
 from zoo.cli.app import cli
 from zoo.ensemble import METHODS
 from zoo.errors import ConfigError
-from zoo.report.table import FORMATS, render
+from zoo.report.table import FORMATS, render_by_data
 
 
 @cli.command("ensemble")
@@ -54,7 +54,7 @@ def ensemble_command(
     if not path.is_file():
         raise ConfigError(f"results file {path} does not exist; name one made by zoo bench")
     built = ensemble_results(path, list(models), method)
-    click.echo(render(built, fmt))
+    click.echo(render_by_data(built, fmt))
 
 
 def save_ensemble_folder(run_dirs: list[str], method: str, out: Path) -> None:

@@ -159,6 +159,9 @@ def _settings(row: ResultRow) -> dict[str, Any]:
 
 
 def _setting(value: Any) -> str:
+    if isinstance(value, dict):  # e.g. an ensemble's weights: the members that have one
+        shown = [f"{key}:{_setting(item)}" for key, item in value.items() if item]
+        return " ".join(shown) or "-"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str) and "/" in value:  # a path: its file name
@@ -195,6 +198,21 @@ def render(rows: Iterable[ResultRow], fmt: str = "table") -> str:
     style = "github" if fmt == "markdown" else "simple"
     return tabulate(
         cells, headers=[HEADERS[key] for key in columns], tablefmt=style, disable_numparse=True
+    )
+
+
+def render_by_data(rows: list[ResultRow], fmt: str = "table") -> str:
+    """``render``, one table per data set where ``rows`` span several (each under its dataset
+    name), so no row's settings need to say which data it ran on; CSV and JSON stay one."""
+    groups: dict[str, list[ResultRow]] = {}
+    for row in rows:
+        groups.setdefault(row.data_fingerprint or "", []).append(row)
+    if len(groups) < 2 or fmt in ("csv", "json"):
+        return render(rows, fmt)
+    heading = "### {}\n\n" if fmt == "markdown" else "{}:\n"
+    return "\n\n".join(
+        heading.format(group[0].dataset or fingerprint) + render(group, fmt)
+        for fingerprint, group in groups.items()
     )
 
 
