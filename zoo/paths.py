@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ def staged(target: Path, folder: bool = False) -> Iterator[Path]:
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{target.name}-"
+    mode = _mode(target, folder)
     if folder:
         staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     else:
@@ -50,6 +52,7 @@ def staged(target: Path, folder: bool = False) -> Iterator[Path]:
         staging = Path(name)
     try:
         yield staging
+        os.chmod(staging, mode)  # mkstemp and mkdtemp make it private
         if folder and target.is_dir():
             target.rmdir()  # only an empty folder is replaced
         os.replace(staging, target)
@@ -59,3 +62,17 @@ def staged(target: Path, folder: bool = False) -> Iterator[Path]:
         else:
             staging.unlink(missing_ok=True)
         raise
+
+
+def _mode(target: Path, folder: bool) -> int:
+    """The permissions ``target`` keeps (an existing file's own) or gets as any new file would
+    (the umask's)."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    return (0o777 if folder else 0o666) & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading it means setting it: set it back at once
+    os.umask(mask)
+    return mask
