@@ -124,9 +124,11 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
 
     RUN is a 'zoo train --out' folder or a saved ensemble ('zoo ensemble RUN... --out').
     """
-    from zoo.ensemble.folder import read_predictor
+    from zoo.ensemble.folder import is_ensemble_dir, read_predictor
+    from zoo.train.folder import require_run_dir
 
-    predictor = read_predictor(run_dir)
+    if not is_ensemble_dir(run_dir):
+        require_run_dir(run_dir)
     items = list(texts)
     if text_file is not None:
         items += [line.rstrip("\n") for line in text_file if line.strip()]
@@ -134,6 +136,7 @@ def predict_command(run_dir, texts, text_file, fmt, backend) -> None:
         items = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not items:
         raise ConfigError("give texts as arguments, with --file, or one per line on stdin")
+    predictor = read_predictor(run_dir)
     select_backend(backend)
     from zoo.train.outputs import confidences, predict_labels
 
