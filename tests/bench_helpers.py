@@ -97,7 +97,7 @@ def interrupt_then_resume_locally(
     ``temporary``: the interrupted driver's temporary folder (``TMPDIR``).
     """
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--quiet"]
-    args += ["--results", str(results), "--epochs", "40", "--seeds", "3"]
+    args += ["--results", str(results), "--epochs", "15", "--seeds", "3"]
     env = zoo_env(**({"TMPDIR": str(temporary)} if temporary else {}))
     driver = start_zoo(*args, *executor, env=env)
     deadline = time.monotonic() + 120
