@@ -101,3 +101,9 @@ def install(tmp_path, monkeypatch):
         reset_registry()
 
     return _install
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Ray tests first: they share one xdist worker (their group), so started last they
+    would leave the other worker idle at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
