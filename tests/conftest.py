@@ -104,6 +104,6 @@ def install(tmp_path, monkeypatch):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The Ray tests first: they share one xdist worker (their group), so started last they
-    would leave the other worker idle at the end of the run."""
+    """Grouped tests first (Ray's, the CLI's shared run): each group runs on one xdist worker,
+    so a group started last would leave the other worker idle at the end of the run."""
     items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
