@@ -111,8 +111,7 @@ def _check_shared(runs: list[Run], outputs: list[RunLog]) -> None:
         same = (
             run.config.get("data_fingerprint") == first.config.get("data_fingerprint")
             and run.class_names == first.class_names
-            and np.array_equal(log.val_labels, reference.val_labels)
-            and np.array_equal(log.labels, reference.labels)
+            and log.scored_alike(reference)
         )
         if not same:
             raise ConfigError(

@@ -163,8 +163,7 @@ def _ensemble(
 ) -> tuple[ResultRow, RunLog]:
     first = logs[0]
     for member, log in zip(members, logs, strict=True):
-        same_test = np.array_equal(log.labels, first.labels)
-        if not same_test or not np.array_equal(log.val_labels, first.val_labels):
+        if not log.scored_alike(first):
             raise ConfigError(
                 f"{member.model} seed {seed} was scored on other examples than "
                 f"{members[0].model}; ensemble runs of the same data and split"

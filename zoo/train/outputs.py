@@ -32,6 +32,12 @@ class RunLog:
         """Per test example: whether the run predicted its label."""
         return predict_labels(self.probabilities) == self.labels
 
+    def scored_alike(self, other: RunLog) -> bool:
+        """Whether ``other`` was scored on the same test and validation labels (the same
+        examples, as far as the labels tell)."""
+        same_test = np.array_equal(self.labels, other.labels)
+        return same_test and np.array_equal(self.val_labels, other.val_labels)
+
 
 def save_log(path: Path, log: RunLog) -> None:
     """Write ``log`` to the ``.npz`` file ``path`` atomically: plain arrays and JSON strings,
