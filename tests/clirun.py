@@ -1,11 +1,15 @@
-"""Run the ``zoo`` command in a subprocess, as a user would."""
+"""Run the ``zoo`` command as a user would: in a subprocess, or in this process when the test
+is about what a command does rather than about the process it runs in."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from unittest import mock
 
 
 def zoo_env(**extra: str) -> dict[str, str]:
@@ -39,3 +43,24 @@ def start_zoo(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
         text=True,
         env=env or zoo_env(),
     )
+
+
+def invoke_zoo(*args: str) -> subprocess.CompletedProcess:
+    """Run ``zoo ARGS`` through its entry point in this process and capture its output.
+
+    The framework is imported once per test process instead of once per command. Tests of the
+    process itself (signals, a fresh interpreter, framework log lines on stderr) use ``run_zoo``.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    argv = mock.patch.object(sys, "argv", ["zoo", *args])
+    with redirect_stdout(stdout), redirect_stderr(stderr), argv:
+        from zoo.cli import main
+
+        try:
+            main()
+        except SystemExit as exit_:
+            code = exit_.code
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    output, errors = stdout.getvalue(), stderr.getvalue()
+    return subprocess.CompletedProcess(["zoo", *args], returncode, output, errors)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.clirun import run_zoo
+from tests.clirun import invoke_zoo, run_zoo
 from tests.conftest import write_reviews_csv
 from zoo.bench.results import append_result, read_results
 from zoo.bench.row import ResultRow
@@ -133,10 +133,10 @@ def test_ngram_runs_serve_from_a_new_process_alone_and_as_a_saved_ensemble(tmp_p
     members = [str(tmp_path / name) for name in ("nbsvm", "fasttext")]
     for path in members:
         flags = ("--set", "buckets=4096", "--epochs", "3", "--out", path)
-        trained = run_zoo("train", Path(path).name, *toy, *flags)
+        trained = invoke_zoo("train", Path(path).name, *toy, *flags)
         assert trained.returncode == 0, trained.stderr
 
-    saved = run_zoo("ensemble", *members, "--method", "mean", "--out", str(tmp_path / "ens"))
+    saved = invoke_zoo("ensemble", *members, "--method", "mean", "--out", str(tmp_path / "ens"))
     assert saved.returncode == 0, saved.stderr
     logs = [read_run(path).outputs() for path in members]
     average = sum(as_classes(log.probabilities) for log in logs) / 2

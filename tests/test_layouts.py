@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.clirun import run_zoo
+from tests.clirun import invoke_zoo
 from tests.conftest import make_review
 from zoo.data.dataset import DatasetOptions
 from zoo.data.sources import read_folder, read_source, read_table, text_lines
@@ -89,9 +89,10 @@ def test_headerless_cp1252_file_trains_and_evaluates_end_to_end(tmp_path):
     data = _headerless_tsv(tmp_path / "sentences.txt", count=300, encoding="cp1252")
     run = tmp_path / "run"
     args = ("--data", str(data), "--encoding", "cp1252", "--max-tokens", "200")
-    trained = run_zoo("train", "bow_logreg", *args, "--epochs", "5", "--out", str(run), "--quiet")
+    flags = ("--epochs", "5", "--out", str(run), "--quiet")
+    trained = invoke_zoo("train", "bow_logreg", *args, *flags)
     assert trained.returncode == 0, trained.stderr
-    evaluated = run_zoo("evaluate", str(run))
+    evaluated = invoke_zoo("evaluate", str(run))
     assert evaluated.returncode == 0, evaluated.stderr
     recorded = json.loads((run / "metrics.json").read_text())["test_accuracy"]
     assert f"test accuracy {recorded * 100:.2f} % on 60 texts" in evaluated.stdout
@@ -139,13 +140,13 @@ def test_a_run_on_a_separate_test_file_is_evaluated_on_that_file(tmp_path):
     dev = _write_tsv(tmp_path / "dev.tsv", _sentences(50, seed=3))
     run = tmp_path / "run"
     args = ("--data", str(train), "--test-data", str(dev), "--max-tokens", "200", "--quiet")
-    trained = run_zoo("train", "bow_logreg", *args, "--epochs", "5", "--out", str(run))
+    trained = invoke_zoo("train", "bow_logreg", *args, "--epochs", "5", "--out", str(run))
     assert trained.returncode == 0, trained.stderr
-    evaluated = run_zoo("evaluate", str(run))
+    evaluated = invoke_zoo("evaluate", str(run))
     recorded = json.loads((run / "metrics.json").read_text())["test_accuracy"]
     assert f"test accuracy {recorded * 100:.2f} % on 50 texts" in evaluated.stdout
     results = tmp_path / "r.csv"
-    benched = run_zoo("bench", "bow_logreg", *args, "--epochs", "1", "--results", str(results))
+    benched = invoke_zoo("bench", "bow_logreg", *args, "--epochs", "1", "--results", str(results))
     assert benched.returncode == 0, benched.stderr
     assert "--test-data" in results.read_text() and "test-data dev.tsv" in results.read_text()
 
@@ -159,11 +160,11 @@ def test_a_folder_of_class_files_trains_and_evaluates_end_to_end(tmp_path):
         (corpus / name).write_text("\n".join(rows) + "\n")
     run = tmp_path / "run"
     args = ("--data", str(corpus), "--max-tokens", "200", "--epochs", "5")
-    trained = run_zoo("train", "bow_logreg", *args, "--out", str(run))  # not quiet: the summary
+    trained = invoke_zoo("train", "bow_logreg", *args, "--out", str(run))  # not quiet: the summary
     assert trained.returncode == 0, trained.stderr
     assert (
         "2 classes (neg, pos)" in trained.stderr and "sequence length 16 (auto)" in trained.stderr
     )
-    evaluated = run_zoo("evaluate", str(run))
+    evaluated = invoke_zoo("evaluate", str(run))
     recorded = json.loads((run / "metrics.json").read_text())["test_accuracy"]
     assert f"test accuracy {recorded * 100:.2f} % on 60 texts" in evaluated.stdout

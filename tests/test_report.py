@@ -10,7 +10,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from tests.clirun import run_zoo
+from tests.clirun import invoke_zoo, run_zoo
 from tests.conftest import write_reviews_csv
 from zoo.bench.results import read_results
 from zoo.bench.row import ResultRow
@@ -51,7 +51,7 @@ def benched(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     data = write_reviews_csv(root / "reviews.csv", flip_every=7)
     results, out = root / "results.csv", root / "report"
-    result = run_zoo(
+    result = invoke_zoo(
         "bench", "bow_logreg", "cnn1d", "--data", str(data), "--max-tokens", "200",
         "--set", "cnn1d.embedding_dim=8", "--set", "cnn1d.filters=8", "--seeds", "2",
         "--epochs", "2", "--quiet", "--results", str(results), "--report", str(out),

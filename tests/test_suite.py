@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.clirun import run_zoo
+from tests.clirun import invoke_zoo
 from tests.conftest import write_reviews_csv
 from zoo.bench.results import read_results
 from zoo.bench.row import ResultRow
@@ -71,7 +71,7 @@ def test_a_suite_of_three_datasets_runs_and_resumes(tmp_path):
     assert [dataset.name for dataset in load_suite(suite)] == ["reviews", "split", "topics"]
     args = ["bench", "bow_logreg", "tfidf_logreg", "--suite", str(suite), "--max-tokens", "200"]
     args += ["--epochs", "3", "--quiet", "--format", "csv", "--results", str(tmp_path / "r.csv")]
-    first = run_zoo(*args)
+    first = invoke_zoo(*args)
     assert first.returncode == 0, first.stderr
     table = list(csv.DictReader(io.StringIO(first.stdout)))
     assert sorted(row["model"] for row in table) == ["bow_logreg", "tfidf_logreg"]
@@ -80,7 +80,7 @@ def test_a_suite_of_three_datasets_runs_and_resumes(tmp_path):
     assert sum(mean_ranks) == pytest.approx(3.0) and mean_ranks == sorted(mean_ranks)
     rows = read_results(tmp_path / "r.csv")
     assert len(rows) == 6 and {row.num_classes for row in rows} == {2, 4}
-    again = run_zoo(*args, "--resume")
+    again = invoke_zoo(*args, "--resume")
     assert again.returncode == 0, again.stderr
     assert again.stderr.count("skip:") == 6 and len(read_results(tmp_path / "r.csv")) == 6
     assert again.stdout == first.stdout
