@@ -186,6 +186,7 @@ def test_a_report_over_five_datasets_has_a_section_each_and_the_tests_across_the
     # = 12*5/12 * (14 - 12) = 10 with 2 degrees of freedom, p = exp(-5)
     assert f"friedman test over 5 datasets: p = {math.exp(-5):.3g}" in text
     assert (tmp_path / "report" / "critical_difference.png").is_file()
-    assert (tmp_path / "report" / "subj-learning_curves.png").is_file()
+    assert (tmp_path / "report" / "subj-seed_spread.png").is_file()
+    assert not (tmp_path / "report" / "subj-learning_curves.png").exists()  # no stored history
     three = write_report(entries[:9], tmp_path / "three")
     assert "3 datasets: the Friedman test" in three.read_text(encoding="utf-8")

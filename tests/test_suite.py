@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import random
 from pathlib import Path
@@ -35,6 +36,19 @@ def test_the_table_across_datasets_holds_means_and_mean_ranks_computed_by_hand()
     text = render_suite(by_dataset)
     assert "81.25 ± 8.84" in text  # m1's two seeds on a
     assert ranks({"x": 0.5, "y": 0.5, "z": 0.4}) == {"x": 1.5, "y": 1.5, "z": 3.0}
+
+
+def test_of_several_settings_the_table_shows_those_chosen_on_validation_not_on_test():
+    def settings(key: str, validation: float, accuracy: float) -> ResultRow:
+        return dataclasses.replace(
+            _row("m1", accuracy), config_hash=key, best_val_accuracy=validation
+        )
+
+    # m1 ran twice on "a": settings x score better on test, y on validation; y stands for m1
+    by_dataset = {"a": [settings("x", 0.80, 0.90), settings("y", 0.85, 0.70), _row("m2", 0.75)]}
+    table = list(csv.DictReader(io.StringIO(render_suite(by_dataset, "csv"))))
+    assert {row["model"]: float(row["a %"]) for row in table} == {"m1": 70.0, "m2": 75.0}
+    assert [row["model"] for row in table] == ["m2", "m1"]
 
 
 def _four_classes(path: Path, rows: int = 240) -> Path:

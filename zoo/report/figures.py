@@ -5,6 +5,7 @@ Pareto front, and the spread over seeds with each model's bootstrap interval."""
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -13,18 +14,20 @@ from zoo.errors import ConfigError
 from zoo.report.analysis import ModelRuns
 from zoo.report.stats import LEVEL
 
+TITLE_WIDTH = 60  # characters of a panel's title per line: long settings labels wrap
+
 
 def draw_figures(
     groups: list[ModelRuns], curves: dict[str, list[float]] | None = None
 ) -> dict[str, bytes]:
     """Each figure's name and PNG; ``curves``: tune studies' expected best validation accuracy
-    by number of trials (``zoo.report.budget``), drawn when there are any."""
+    by number of trials (``zoo.report.budget``), drawn when there are any. Learning curves are
+    drawn for the models with a training history (an ensemble has none)."""
     pyplot = _pyplot()
-    figures = {
-        "learning_curves": _learning_curves(pyplot, groups),
-        "accuracy_vs_time": _accuracy_vs_time(pyplot, groups),
-        "seed_spread": _seed_spread(pyplot, groups),
-    }
+    trained = [group for group in groups if any(log and log.history for log in group.logs)]
+    figures = {"learning_curves": _learning_curves(pyplot, trained)} if trained else {}
+    figures["accuracy_vs_time"] = _accuracy_vs_time(pyplot, groups)
+    figures["seed_spread"] = _seed_spread(pyplot, groups)
     if curves:
         figures["expected_best_validation"] = _expected_best(pyplot, curves)
     return figures
@@ -81,8 +84,8 @@ def _learning_curves(pyplot: Any, groups: list[ModelRuns]) -> bytes:
                     epochs = range(1, len(values) + 1)
                     label = f"{'validation' if prefix else 'train'}, seed {row.seed}"
                     axis.plot(epochs, values, style, marker="o", label=label)
-        accuracy_axis.set_title(f"{group.label}: accuracy")
-        loss_axis.set_title(f"{group.label}: loss")
+        accuracy_axis.set_title(textwrap.fill(f"{group.label}: accuracy", TITLE_WIDTH), fontsize=9)
+        loss_axis.set_title(textwrap.fill(f"{group.label}: loss", TITLE_WIDTH), fontsize=9)
         for axis in (accuracy_axis, loss_axis):
             axis.set_xlabel("epoch")
             axis.xaxis.get_major_locator().set_params(integer=True)

@@ -81,7 +81,8 @@ def _across(rows_by_dataset: dict[str, list[ResultRow]]) -> tuple[str, bytes | N
     diagram = f"<p>{_image(DIAGRAM, verdict.diagram)}</p>" if verdict.diagram else ""
     return (
         "<h2>across datasets</h2><p>Test accuracy % (mean ± std over seeds) and the mean rank "
-        f"of each architecture.</p>{table}<p>{html.escape(verdict.text)}</p>{diagram}",
+        "of each architecture; where it ran under several settings on a dataset, those with the "
+        f"best validation accuracy.</p>{table}<p>{html.escape(verdict.text)}</p>{diagram}",
         verdict.diagram,
     )
 
