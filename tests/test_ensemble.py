@@ -15,7 +15,7 @@ from tests.conftest import write_reviews_csv
 from zoo.bench.results import append_result, read_results
 from zoo.bench.row import ResultRow
 from zoo.bench.runlog import read_log, write_log
-from zoo.ensemble.combine import as_classes, combine
+from zoo.ensemble.combine import as_classes, combine, fit
 from zoo.ensemble.folder import save_ensemble
 from zoo.ensemble.runs import build_ensembles, record_ensembles
 from zoo.errors import ConfigError
@@ -49,6 +49,20 @@ def test_the_stacker_learns_to_follow_the_member_that_is_right():
     perfect, wrong = _outputs(VAL, 1.0, 1), _outputs(VAL, 0.0, 2)  # always wrong: informative
     stacked = combine("stacked", [perfect, wrong], VAL, [_outputs(TEST, 0.5, 4), 1 - TEST[:, None]])
     assert np.mean(stacked.test.argmax(axis=1) == TEST) > 0.95  # it reads the inverted member
+
+
+def test_a_fitted_ensemble_reports_held_out_validation_outputs_not_its_own_fit():
+    noise = [_outputs(VAL, 0.5, seed) for seed in range(10, 30)]  # twenty coin flips
+
+    def accuracy(outputs: np.ndarray) -> float:
+        return float(np.mean(outputs.argmax(axis=1) == VAL))
+
+    for method in ("weighted", "stacked"):
+        own_fit = accuracy(fit(method, noise, VAL).apply(noise))  # the luckiest coins, chosen
+        held = accuracy(combine(method, noise, VAL, noise).validation)
+        assert held < own_fit - 0.05 and abs(held - 0.5) < 0.07, method
+    mean = combine("mean", noise, VAL, noise)  # nothing fitted: its outputs as they are
+    assert np.allclose(mean.validation, sum(as_classes(member) for member in noise) / 20)
 
 
 def _bench(tmp_path, members: dict[str, float], fingerprint: str = "f" * 16, seeds=(0, 1)):

@@ -73,7 +73,7 @@ def save_ensemble_folder(run_dirs: list[str], method: str, out: Path) -> None:
         weights = "a stacker"
     click.echo(
         f"ensemble ({method}; {weights}): validation accuracy "
-        f"{summary['validation_accuracy'] * 100:.2f} %, test accuracy "
+        f"{summary['validation_accuracy'] * 100:.2f} % (held out), test accuracy "
         f"{summary['test_accuracy'] * 100:.2f} %; saved to {out}"
     )
 

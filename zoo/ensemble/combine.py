@@ -11,6 +11,9 @@ returns the combined test outputs and what it fitted: the test labels never ente
 - ``stacked``: a logistic regression (L2-regularised, fitted by gradient descent) on the
   members' validation probabilities.
 
+A fit's own validation examples would flatter it, so the validation outputs it reports are
+held out: each example combined by a fit made without it (``held_out``).
+
 NumPy only.
 """
 
@@ -25,11 +28,12 @@ STACKER_STEPS = 2000
 STACKER_RATE = 0.5
 STACKER_L2 = 1e-3
 EPSILON = 1e-7
+HELD_OUT_FOLDS = 5
 
 
 @dataclass
 class Combination:
-    """The combined test outputs, its validation outputs, and what was fitted."""
+    """The combined test outputs, its held-out validation outputs, and what was fitted."""
 
     test: np.ndarray
     validation: np.ndarray
@@ -98,7 +102,26 @@ def combine(
     """Fit ``method`` on the members' ``validation`` outputs and apply it to their ``test``
     outputs (one array per member, in the same order)."""
     combiner = fit(method, validation, validation_labels)
-    return Combination(combiner.apply(test), combiner.apply(validation), combiner.weights)
+    held = held_out(method, validation, validation_labels)
+    return Combination(combiner.apply(test), held, combiner.weights)
+
+
+def held_out(
+    method: str, validation: list[np.ndarray], validation_labels: np.ndarray
+) -> np.ndarray:
+    """The combined validation outputs, each example's from a fit made on the other
+    ``HELD_OUT_FOLDS`` - 1 folds (one fixed shuffle): their accuracy estimates the ensemble's on
+    unseen texts, where scoring a fit on its own examples flatters it. ``mean`` fits nothing."""
+    labels = np.asarray(validation_labels)
+    if method == "mean" or len(labels) < HELD_OUT_FOLDS:
+        return fit(method, validation, labels).apply(validation)
+    outputs = np.zeros((len(labels), as_classes(validation[0]).shape[1]))
+    shuffled = np.random.default_rng(0).permutation(len(labels))
+    for held in np.array_split(shuffled, HELD_OUT_FOLDS):
+        kept = np.setdiff1d(shuffled, held)
+        fitted = fit(method, [member[kept] for member in validation], labels[kept])
+        outputs[held] = fitted.apply([member[held] for member in validation])
+    return outputs
 
 
 def greedy_weights(validation: list[np.ndarray], labels: np.ndarray) -> np.ndarray:

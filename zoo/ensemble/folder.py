@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.ensemble.combine import Combiner, fit
+from zoo.ensemble.combine import Combiner, fit, held_out
 from zoo.errors import ConfigError, DatasetError
 from zoo.paths import staged
 from zoo.train.folder import Run, check_output_dir, read_run
@@ -61,7 +61,7 @@ def save_ensemble(run_dirs: list[str], method: str, out: Path) -> dict[str, Any]
     _check_shared(runs, outputs)
     first = outputs[0]
     combiner = fit(method, [log.val_probabilities for log in outputs], first.val_labels)
-    validation = combiner.apply([log.val_probabilities for log in outputs])
+    validation = held_out(method, [log.val_probabilities for log in outputs], first.val_labels)
     test = combiner.apply([log.probabilities for log in outputs])
     names = _member_names(runs)
     summary = {
