@@ -15,7 +15,8 @@ from tests.conftest import write_reviews_csv
 from zoo.bench.results import append_result, read_results
 from zoo.bench.row import ResultRow
 from zoo.bench.runlog import read_log, write_log
-from zoo.ensemble.combine import as_classes, combine, fit
+from zoo.ensemble import METHODS
+from zoo.ensemble.combine import as_classes, choose_method, combine, fit, held_out
 from zoo.ensemble.folder import save_ensemble
 from zoo.ensemble.runs import build_ensembles, record_ensembles
 from zoo.errors import ConfigError
@@ -63,6 +64,19 @@ def test_a_fitted_ensemble_reports_held_out_validation_outputs_not_its_own_fit()
         assert held < own_fit - 0.05 and abs(held - 0.5) < 0.07, method
     mean = combine("mean", noise, VAL, noise)  # nothing fitted: its outputs as they are
     assert np.allclose(mean.validation, sum(as_classes(member) for member in noise) / 20)
+
+
+def test_auto_takes_the_method_best_on_held_out_validation_and_the_simpler_on_a_tie():
+    good, wrong = _outputs(VAL, 0.85, 1), _outputs(VAL, 0.0, 2)  # always wrong: informative
+    method, scores = choose_method([([good, wrong], VAL)])
+    for name in METHODS:
+        held = held_out(name, [good, wrong], VAL)
+        assert scores[name] == pytest.approx(np.mean(held.argmax(axis=1) == VAL)), name
+    assert method == "stacked" and scores["stacked"] > scores["weighted"] > scores["mean"]
+
+    twins = [good, good.copy()]  # every method combines them into the one member
+    method, scores = choose_method([(twins, VAL), (twins, VAL)])
+    assert len(set(scores.values())) == 1 and method == "mean"
 
 
 def _bench(tmp_path, members: dict[str, float], fingerprint: str = "f" * 16, seeds=(0, 1)):
@@ -116,6 +130,32 @@ def test_the_fit_never_reads_the_test_labels(tmp_path):
         assert one.test_accuracy != other.test_accuracy  # only the score reads them
 
 
+def test_an_auto_ensemble_is_the_row_of_the_method_it_chose(tmp_path):
+    results = _bench(tmp_path, {"a": 0.8, "b": 0.75, "c": 0.7}, seeds=(0, 1, 2))
+    shown = invoke_zoo("ensemble", str(results), "--format", "csv")  # --method auto
+    assert shown.returncode == 0, shown.stderr
+    rows = {row.seed: row for row in read_results(results) if row.model == "ensemble(a+b+c)"}
+    chosen = json.loads(rows[0].hparams)["method"]
+    logs = {
+        seed: [read_log(results, r) for r in read_results(results) if r.model in "abc"
+               and r.seed == seed]
+        for seed in rows
+    }  # fmt: skip
+    expected, scores = choose_method(
+        [([log.val_probabilities for log in ls], ls[0].val_labels) for ls in logs.values()]
+    )
+    assert chosen == expected and f"ensemble(a+b+c): {chosen}, chosen on held-out" in shown.stderr
+    assert f"{expected} {scores[expected] * 100:.2f} %" in shown.stderr
+    again = _bench(tmp_path / "again", {"a": 0.8, "b": 0.75, "c": 0.7}, seeds=(0, 1, 2))
+    explicit = {row.seed: row for row, _ in build_ensembles(again, None, chosen)}
+    for seed, row in rows.items():
+        assert (row.config_hash, row.test_accuracy, row.best_val_accuracy) == (
+            explicit[seed].config_hash, explicit[seed].test_accuracy,
+            explicit[seed].best_val_accuracy,
+        )  # fmt: skip
+    assert build_ensembles(results, None, chosen) == []  # the same key: not built again
+
+
 def test_runs_of_other_data_are_refused(tmp_path):
     results = _bench(tmp_path, {"a": 0.8})
     other = _bench(tmp_path / "other", {"b": 0.7}, fingerprint="e" * 16)
@@ -158,6 +198,13 @@ def test_ngram_runs_serve_from_a_new_process_alone_and_as_a_saved_ensemble(tmp_p
     recomputed = np.mean(average.argmax(axis=1) == logs[0].labels)
     assert summary["test_accuracy"] == pytest.approx(recomputed)
     assert f"test accuracy {summary['test_accuracy'] * 100:.2f} %" in saved.stdout
+    chosen = invoke_zoo("ensemble", *members, "--out", str(tmp_path / "auto"))  # --method auto
+    assert chosen.returncode == 0, chosen.stderr
+    auto = json.loads((tmp_path / "auto" / "ensemble.json").read_text())
+    validation = [log.val_probabilities for log in logs]
+    method, scores = choose_method([(validation, logs[0].val_labels)])
+    assert auto["combination"]["method"] == method and auto["method_scores"] == scores
+    assert f"ensemble method {method}, chosen on held-out validation" in chosen.stderr
 
     texts = ["a wonderful superb great film", "awful boring worst"]
     served = run_zoo("predict", str(tmp_path / "ens"), *texts, "--format", "json")

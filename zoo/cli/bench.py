@@ -27,7 +27,7 @@ from zoo.cli.options import (
     seeds_option,
 )
 from zoo.config import assemble_config
-from zoo.ensemble import METHODS
+from zoo.ensemble import CHOICES
 from zoo.errors import ConfigError
 from zoo.interrupts import catch_interrupts
 from zoo.report.table import FORMATS, render_by_data
@@ -61,8 +61,9 @@ if TYPE_CHECKING:
 @click.option(
     "--ensemble",
     "ensemble_method",
-    type=click.Choice(METHODS),
-    help="Then combine the models' runs, per seed, fitted on validation (as zoo ensemble).",
+    type=click.Choice(CHOICES),
+    help="Then combine the models' runs, per seed, fitted on validation (as zoo ensemble; "
+    "auto: the method with the best held-out validation accuracy).",
 )
 @click.option(
     "--report",

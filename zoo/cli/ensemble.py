@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from zoo.cli.app import cli
-from zoo.ensemble import METHODS
+from zoo.ensemble import CHOICES
 from zoo.errors import ConfigError
 from zoo.report.table import FORMATS, render_by_data
 
@@ -19,11 +19,12 @@ from zoo.report.table import FORMATS, render_by_data
 @click.argument("models", nargs=-1)
 @click.option(
     "--method",
-    type=click.Choice(METHODS),
-    default="weighted",
+    type=click.Choice(CHOICES),
+    default="auto",
     show_default=True,
     help="mean of the members' probabilities; weighted: Caruana's greedy selection on "
-    "validation; stacked: a logistic regression on their validation probabilities.",
+    "validation; stacked: a logistic regression on their validation probabilities; auto: "
+    "of these, the one with the best held-out validation accuracy.",
 )
 @click.option(
     "--out",
@@ -60,10 +61,14 @@ def ensemble_command(
 def save_ensemble_folder(run_dirs: list[str], method: str, out: Path) -> None:
     """Save the ensemble of the ``zoo train`` folders ``run_dirs`` into ``out``; say what it
     measured."""
+    from zoo.ensemble.combine import describe_choice
     from zoo.ensemble.folder import save_ensemble
 
     summary = save_ensemble(run_dirs, method, out)
     combination = summary["combination"]
+    method = combination["method"]
+    if summary["method_scores"]:
+        _say(f"ensemble method {describe_choice(method, summary['method_scores'])}")
     if combination["weights"]:
         weights = ", ".join(
             f"{name} {weight:.2f}"
@@ -78,13 +83,17 @@ def save_ensemble_folder(run_dirs: list[str], method: str, out: Path) -> None:
     )
 
 
+def _say(line: str) -> None:
+    click.echo(f"zoo: {line}", err=True)
+
+
 def ensemble_results(path: Path, models: list[str], method: str) -> list:
     """Build and record the ensembles of ``models`` in ``path``; their rows and the members'."""
     from zoo.bench.results import read_results
     from zoo.ensemble.runs import build_ensembles, ensemble_name, member_sets, record_ensembles
 
     command = shlex.join(["zoo", *sys.argv[1:]])
-    built = build_ensembles(path, models or None, method, command)
+    built = build_ensembles(path, models or None, method, command, report=_say)
     record_ensembles(path, built)
     click.echo(f"zoo: {len(built)} ensemble row(s) added to {path}", err=True)
     rows = read_results(path)

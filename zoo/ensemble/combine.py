@@ -12,16 +12,20 @@ returns the combined test outputs and what it fitted: the test labels never ente
   members' validation probabilities.
 
 A fit's own validation examples would flatter it, so the validation outputs it reports are
-held out: each example combined by a fit made without it (``held_out``).
+held out: each example combined by a fit made without it (``held_out``); ``choose_method``
+picks the method whose held-out validation accuracy is best.
 
 NumPy only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from zoo.ensemble import METHODS
 
 SELECTION_STEPS = 25
 STACKER_STEPS = 2000
@@ -122,6 +126,29 @@ def held_out(
         fitted = fit(method, [member[kept] for member in validation], labels[kept])
         outputs[held] = fitted.apply([member[held] for member in validation])
     return outputs
+
+
+def choose_method(
+    validation_sets: Sequence[tuple[list[np.ndarray], np.ndarray]],
+) -> tuple[str, dict[str, float]]:
+    """The method of ``METHODS`` with the best held-out validation accuracy, averaged over
+    ``validation_sets`` (the members' validation outputs and the labels, one set per seed), and
+    each method's accuracy; a tie goes to the simpler method (``mean``, then ``weighted``)."""
+    scores = {}
+    for method in METHODS:
+        accuracies = [
+            np.mean(held_out(method, outputs, labels).argmax(axis=1) == np.asarray(labels))
+            for outputs, labels in validation_sets
+        ]
+        scores[method] = float(np.mean(accuracies))
+    best = max(scores.values())
+    return next(method for method in METHODS if scores[method] == best), scores
+
+
+def describe_choice(method: str, scores: dict[str, float]) -> str:
+    """``stacked, chosen on held-out validation accuracy: mean 92.15 %, weighted 92.97 %, ...``"""
+    measured = ", ".join(f"{name} {score * 100:.2f} %" for name, score in scores.items())
+    return f"{method}, chosen on held-out validation accuracy: {measured}"
 
 
 def greedy_weights(validation: list[np.ndarray], labels: np.ndarray) -> np.ndarray:

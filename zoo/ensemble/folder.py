@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from zoo.ensemble.combine import Combiner, fit, held_out
+from zoo.ensemble import AUTO
+from zoo.ensemble.combine import Combiner, choose_method, fit, held_out
 from zoo.errors import ConfigError, DatasetError
 from zoo.paths import staged
 from zoo.train.folder import Run, check_output_dir, read_run
@@ -50,9 +51,10 @@ def is_ensemble_dir(path: str | Path) -> bool:
 
 
 def save_ensemble(run_dirs: list[str], method: str, out: Path) -> dict[str, Any]:
-    """Fit ``method`` on the validation outputs of the ``zoo train`` folders ``run_dirs``
-    (the same data and split) and save the ensemble into the new folder ``out``; what it
-    measured (validation and test accuracy, each member's weight)."""
+    """Fit ``method`` (``auto``: the best on held-out validation) on the validation outputs of
+    the ``zoo train`` folders ``run_dirs`` (the same data and split) and save the ensemble
+    into the new folder ``out``; what it measured (validation and test accuracy, each member's
+    weight, each method's held-out accuracy when chosen)."""
     if len(run_dirs) < 2:
         raise ConfigError("an ensemble needs two runs or more; name their 'zoo train' folders")
     check_output_dir(out)
@@ -60,12 +62,17 @@ def save_ensemble(run_dirs: list[str], method: str, out: Path) -> dict[str, Any]
     outputs = [_outputs(run) for run in runs]
     _check_shared(runs, outputs)
     first = outputs[0]
-    combiner = fit(method, [log.val_probabilities for log in outputs], first.val_labels)
-    validation = held_out(method, [log.val_probabilities for log in outputs], first.val_labels)
+    validation_outputs = [log.val_probabilities for log in outputs]
+    scores = None
+    if method == AUTO:
+        method, scores = choose_method([(validation_outputs, first.val_labels)])
+    combiner = fit(method, validation_outputs, first.val_labels)
+    validation = held_out(method, validation_outputs, first.val_labels)
     test = combiner.apply([log.probabilities for log in outputs])
     names = _member_names(runs)
     summary = {
         "combination": combiner.to_dict(),
+        "method_scores": scores,  # each method's held-out validation accuracy, when chosen
         "members": names,
         "class_names": runs[0].class_names,
         "data_fingerprint": runs[0].config.get("data_fingerprint"),

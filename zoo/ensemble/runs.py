@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from zoo.bench.results import append_result, read_results
 from zoo.bench.row import OK, ResultRow
 from zoo.bench.runlog import read_log, write_log
 from zoo.config import config_hash
-from zoo.ensemble.combine import combine
+from zoo.ensemble import AUTO
+from zoo.ensemble.combine import choose_method, combine, describe_choice
 from zoo.errors import ConfigError
 from zoo.train.outputs import RunLog, macro_f1, predict_labels
 from zoo.train.run import timestamp
@@ -110,14 +112,19 @@ def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Me
 
 
 def build_ensembles(
-    results_path: Path, models: list[str] | None, method: str, command: str = ""
+    results_path: Path,
+    models: list[str] | None,
+    method: str,
+    command: str = "",
+    report: Callable[[str], None] | None = None,
 ) -> list[tuple[ResultRow, RunLog]]:
     """For each data and split, one ensemble row and run log per seed every member ran, not
-    yet recorded in the file."""
+    yet recorded in the file. ``method`` ``auto`` takes, per data and split, the method with
+    the best held-out validation accuracy over the seeds, and ``report`` hears which."""
     rows = read_results(results_path)
     built = []
     for members in member_sets(rows, models):
-        built += _build(results_path, rows, members, method, command)
+        built += _build(results_path, rows, members, method, command, report)
     return built
 
 
@@ -127,29 +134,46 @@ def _build(
     members: list[Member],
     method: str,
     command: str,
+    report: Callable[[str], None] | None,
 ) -> list[tuple[ResultRow, RunLog]]:
     seeds = sorted(set.intersection(*(set(member.rows) for member in members)))
     if not seeds:
         raise ConfigError("no seed was run by every member; bench them with the same --seeds")
+    name = ensemble_name(members)
+    if method == AUTO:
+        logs_by_seed = [_member_logs(results_path, members, seed) for seed in seeds]
+        method, scores = choose_method(
+            [([log.val_probabilities for log in logs], logs[0].val_labels) for logs in logs_by_seed]
+        )
+        if report is not None:
+            report(f"{name}: {describe_choice(method, scores)}")
     key = config_hash("ensemble", method, [(member.model, member.key) for member in members])
     recorded = {(row.config_hash, row.seed) for row in rows if row.ok}
     built = []
     for seed in seeds:
         if (key, seed) not in recorded:
-            logs = [_log(results_path, member, seed) for member in members]
-            name = ensemble_name(members)
+            logs = _member_logs(results_path, members, seed)
             built.append(_ensemble(members, logs, seed, method, name, key, command))
     return built
 
 
-def _log(results_path: Path, member: Member, seed: int) -> RunLog:
-    log = read_log(results_path, member.rows[seed])
-    if log is None or log.val_probabilities is None or log.val_labels is None:
-        raise ConfigError(
-            f"{member.model} seed {seed} has no validation outputs in its run log (recorded "
-            "before ensembles, or its log is missing); bench it again"
-        )
-    return log
+def _member_logs(results_path: Path, members: list[Member], seed: int) -> list[RunLog]:
+    """The members' run logs of ``seed``, checked to score the same examples."""
+    logs = []
+    for member in members:
+        log = read_log(results_path, member.rows[seed])
+        if log is None or log.val_probabilities is None or log.val_labels is None:
+            raise ConfigError(
+                f"{member.model} seed {seed} has no validation outputs in its run log (recorded "
+                "before ensembles, or its log is missing); bench it again"
+            )
+        if logs and not log.scored_alike(logs[0]):
+            raise ConfigError(
+                f"{member.model} seed {seed} was scored on other examples than "
+                f"{members[0].model}; ensemble runs of the same data and split"
+            )
+        logs.append(log)
+    return logs
 
 
 def _ensemble(
@@ -162,12 +186,6 @@ def _ensemble(
     command: str,
 ) -> tuple[ResultRow, RunLog]:
     first = logs[0]
-    for member, log in zip(members, logs, strict=True):
-        if not log.scored_alike(first):
-            raise ConfigError(
-                f"{member.model} seed {seed} was scored on other examples than "
-                f"{members[0].model}; ensemble runs of the same data and split"
-            )
     combined = combine(
         method,
         [log.val_probabilities for log in logs],
