@@ -7,7 +7,7 @@ import zoo
 from zoo.testing import check_architecture
 
 RECURRENT = ("lstm", "bilstm", "stacked_bilstm", "cnn_lstm")
-BUILTINS = {*RECURRENT, "cnn1d", "bow_logreg", "tfidf_logreg", "nbsvm", "fasttext"}
+BUILTINS = {*RECURRENT, "cnn1d", "textcnn", "bow_logreg", "tfidf_logreg", "nbsvm", "fasttext"}
 
 
 @pytest.mark.slow
@@ -73,6 +73,21 @@ def test_seed_options_are_hyperparameters():
         zoo.get_spec("cnn1d").hparams
     )
     assert {"pool_size", "filters", "units"} <= set(zoo.get_spec("cnn_lstm").hparams)
+
+
+def test_textcnn_convolves_each_width_and_bounds_its_output_weights():
+    import keras
+
+    model = zoo.build_model("textcnn", zoo.InputSpec(50, 12), widths="2,3,4,5", filters=4)
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D)]
+    assert [layer.kernel_size for layer in convolutions] == [(2,), (3,), (4,), (5,)]
+    assert model.get_layer("features").output.shape[-1] == 16  # 4 filters of each width
+    output = model.get_layer("probabilities")
+    output.kernel.assign(10 * keras.ops.ones(output.kernel.shape))
+    bounded = output.kernel_constraint(output.kernel)
+    assert float(keras.ops.max(keras.ops.norm(bounded, axis=0))) == pytest.approx(3.0, rel=1e-5)
+    with pytest.raises(zoo.HyperparameterError, match="'widths' must be one of"):
+        zoo.build_model("textcnn", zoo.InputSpec(50, 12), widths="3,9")
 
 
 def test_build_model_checks_hyperparameters():

@@ -64,6 +64,7 @@ def test_builtins_load_through_entry_points(monkeypatch):
         "lstm",
         "nbsvm",
         "stacked_bilstm",
+        "textcnn",
         "tfidf_logreg",
     ]
     assert {p.distribution for p in registry.plugins} == {"keras-zoo"}
