@@ -23,7 +23,8 @@ from zoo.errors import ConfigError
 from zoo.registry import get_registry
 from zoo.train.settings import TrainSettings
 from zoo.tune import study as studies
-from zoo.tune.driver import TunePlan, run_tune
+from zoo.tune.best import write_config
+from zoo.tune.driver import Budget, TunePlan, run_tune
 from zoo.tune.space import search_space
 
 optuna = pytest.importorskip("optuna")
@@ -72,6 +73,24 @@ def test_the_space_comes_from_the_hparams_and_leaves_out_what_the_user_set():
     tuned = space.settings_of({"train.epochs": 12, "hparams.kernel_size": 5})
     assert tuned.train == {"cnn1d": {"epochs": 12, "patience": 3}}  # searched epochs stop early
     assert tuned.hparams == {"cnn1d": {"kernel_size": 5}}
+
+
+def test_the_best_settings_file_keeps_the_architectures_tuned_before_on_the_same_data(tmp_path):
+    path, data = tmp_path / "zoo-tuned.toml", {"path": "reviews.csv", "max_tokens": 200}
+
+    def tune(data: dict, model: str, study: str, batch_size: int) -> bool:
+        config = ExperimentConfig(dict(data), {model: {"batch_size": batch_size}}, {model: {}})
+        return write_config(path, config, [Budget(model, study, best_val_accuracy=0.8)], "db")
+
+    assert not tune(data, "cnn1d", "cnn1d-a", 16) and not tune(data, "bilstm", "bilstm-b", 32)
+    assert load_config(path).train == {"cnn1d": {"batch_size": 16}, "bilstm": {"batch_size": 32}}
+    assert not tune(data, "cnn1d", "cnn1d-c", 64)  # a new tune of one replaces its table only
+    assert load_config(path).train == {"cnn1d": {"batch_size": 64}, "bilstm": {"batch_size": 32}}
+    studies_named = [line for line in path.read_text().splitlines() if ": study " in line]
+    assert studies_named == ["# bilstm: study bilstm-b in db, best 80.00%",
+                             "# cnn1d: study cnn1d-c in db, best 80.00%"]  # fmt: skip
+    assert tune({**data, "max_tokens": 300}, "lstm", "lstm-d", 16)  # other data: replaced
+    assert load_config(path).train == {"lstm": {"batch_size": 16}}
 
 
 def test_an_architecture_with_nothing_to_tune_is_refused():

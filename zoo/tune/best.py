@@ -1,16 +1,18 @@
 """The best settings of a tune as a config file that ``zoo bench --config`` takes: the data and
 settings the tune was given, and each architecture's best trial in ``[train.ARCH]`` and
-``[hparams.ARCH]``. Written whole or not at all."""
+``[hparams.ARCH]``. Written whole or not at all; the architectures an earlier tune of the same
+data and settings wrote there keep their tables."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zoo.config import ExperimentConfig
+from zoo.config import ExperimentConfig, load_config
 from zoo.errors import ConfigError
 from zoo.paths import staged
 
@@ -22,9 +24,14 @@ LOCATIONS = ("path", "test_path", "val_path", "embeddings")  # absolute: the fil
 
 def write_config(
     path: Path, config: ExperimentConfig, budgets: Iterable[Budget], storage: str
-) -> None:
-    """Write ``config`` as TOML to ``path``, each architecture's study named above it."""
-    lines = ["# zoo tune: each architecture's best trial on validation accuracy"]
+) -> bool:
+    """Write ``config`` as TOML to ``path``, each architecture's study named above it; whether
+    an earlier file there, of other data or settings, was replaced (of the same, the tables of
+    the architectures not tuned now are kept)."""
+    budgets = list(budgets)
+    earlier, earlier_lines, replaced = _earlier(path, config, {b.model for b in budgets})
+    config = earlier.merged(config)
+    lines = ["# zoo tune: each architecture's best trial on validation accuracy", *earlier_lines]
     for budget in budgets:
         value = "-" if budget.best_val_accuracy is None else f"{budget.best_val_accuracy:.2%}"
         lines.append(f"# {budget.model}: study {budget.study} in {storage}, best {value}")
@@ -40,6 +47,45 @@ def write_config(
             partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return replaced
+
+
+def _earlier(
+    path: Path, config: ExperimentConfig, tuned: set[str]
+) -> tuple[ExperimentConfig, list[str], bool]:
+    """The tables and study lines of the architectures other than ``tuned`` in the best
+    settings already at ``path``, when they were written for the same data and shared settings;
+    and whether a file there is replaced instead."""
+    if not path.is_file():
+        return ExperimentConfig(), [], False
+    try:
+        earlier = load_config(path)
+        text = path.read_text(encoding="utf-8")
+    except (ConfigError, OSError):
+        return ExperimentConfig(), [], True
+    if _shared(earlier) != _shared(config):
+        return ExperimentConfig(), [], True
+    kept = {
+        table: {name: own for name, own in getattr(earlier, table).items()
+                if isinstance(own, dict) and name not in tuned}
+        for table in ("train", "hparams")
+    }  # fmt: skip
+    lines = [
+        line
+        for line in text.splitlines()
+        if (study := re.match(r"# (\S+): study ", line)) and study.group(1) not in tuned
+    ]
+    return ExperimentConfig(train=kept["train"], hparams=kept["hparams"]), lines, False
+
+
+def _shared(config: ExperimentConfig) -> tuple[dict, dict, dict]:
+    """The data and the settings of every architecture, paths resolved as the file holds them."""
+    data, train, hparams = (
+        {key: _resolved(key, value) for key, value in getattr(config, table).items()
+         if not isinstance(value, dict)}
+        for table in ("data", "train", "hparams")
+    )  # fmt: skip
+    return data, train, hparams
 
 
 def _table(name: str, values: dict[str, Any]) -> list[str]:
@@ -47,10 +93,15 @@ def _table(name: str, values: dict[str, Any]) -> list[str]:
         return []
     lines = ["", f"[{name}]"]
     for key, value in values.items():
-        if key in LOCATIONS and isinstance(value, str):
-            value = str(Path(value).expanduser().resolve())
-        lines.append(f"{key} = {_value(value)}")
+        lines.append(f"{key} = {_value(_resolved(key, value))}")
     return lines
+
+
+def _resolved(key: str, value: Any) -> Any:
+    """A location as an absolute path (the file may move); any other value as it is."""
+    if key in LOCATIONS and isinstance(value, str):
+        return str(Path(value).expanduser().resolve())
+    return value
 
 
 def _value(value: Any) -> str:

@@ -129,7 +129,8 @@ def run_tune(plan: TunePlan, report: Callable[[str], None] = print) -> TuneResul
         search = Search(plan, study, space, searched, executor, backend, report)
         budgets.append(search.run())
         tuned = tuned.merged(space.settings_of(study.best_trial.params))
-    write_config(plan.config_path, tuned, budgets, url)
+    if write_config(plan.config_path, tuned, budgets, url):
+        report(f"zoo: {plan.config_path} held best settings of other data or settings; replaced")
     report(f"zoo: the best settings of each architecture in {plan.config_path}")
     final = Experiment.from_config(tuned, specs)
     bench_plan = BenchPlan(
