@@ -2,7 +2,7 @@
 
 Convolutions of several widths over the embedded words, each max-pooled over time, joined,
 dropped out and read by the output layer, whose weight vectors are held to an L2 norm of at
-most 3.
+most ``max_norm`` (Kim: 3).
 """
 
 from __future__ import annotations
@@ -36,14 +36,7 @@ def build(
         pooled.append(keras.layers.GlobalMaxPooling1D(name=f"max_over_time_{width}")(x))
     x = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="features")(pooled)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
-    activation = "sigmoid" if input_spec.output_units == 1 else "softmax"
-    probabilities = keras.layers.Dense(
-        input_spec.output_units,
-        activation=activation,
-        kernel_constraint=keras.constraints.MaxNorm(max_norm) if max_norm else None,
-        dtype="float32",
-        name="probabilities",
-    )(x)
+    probabilities = blocks.classifier_head(x, input_spec, max_norm=max_norm)
     return blocks.functional_model(tokens, probabilities, "textcnn")
 
 

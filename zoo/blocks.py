@@ -104,14 +104,20 @@ def custom_layers() -> dict[str, Any]:
     return custom_objects()
 
 
-def classifier_head(features: Any, input_spec: InputSpec) -> Any:
-    """Class probabilities: one sigmoid unit for two classes, a softmax otherwise."""
+def classifier_head(features: Any, input_spec: InputSpec, max_norm: float = 0.0) -> Any:
+    """Class probabilities: one sigmoid unit for two classes, a softmax otherwise; with
+    ``max_norm``, each class's weight vector is held to at most that L2 norm (Kim 2014)."""
     import keras
 
     activation = "sigmoid" if input_spec.output_units == 1 else "softmax"
+    constraint = keras.constraints.MaxNorm(max_norm) if max_norm else None
     # float32 output keeps the loss stable under mixed precision
     return keras.layers.Dense(
-        input_spec.output_units, activation=activation, dtype="float32", name="probabilities"
+        input_spec.output_units,
+        activation=activation,
+        kernel_constraint=constraint,
+        dtype="float32",
+        name="probabilities",
     )(features)
 
 
