@@ -144,7 +144,8 @@ def test_an_auto_ensemble_is_the_row_of_the_method_it_chose(tmp_path):
     expected, scores = choose_method(
         [([log.val_probabilities for log in ls], ls[0].val_labels) for ls in logs.values()]
     )
-    assert chosen == expected and f"ensemble(a+b+c): {chosen}, chosen on held-out" in shown.stderr
+    assert chosen == expected
+    assert f"ensemble(a+b+c) on toy: {chosen}, chosen on held-out" in shown.stderr
     assert f"{expected} {scores[expected] * 100:.2f} %" in shown.stderr
     again = _bench(tmp_path / "again", {"a": 0.8, "b": 0.75, "c": 0.7}, seeds=(0, 1, 2))
     explicit = {row.seed: row for row, _ in build_ensembles(again, None, chosen)}

@@ -146,7 +146,8 @@ def _build(
             [([log.val_probabilities for log in logs], logs[0].val_labels) for logs in logs_by_seed]
         )
         if report is not None:
-            report(f"{name}: {describe_choice(method, scores)}")
+            dataset = members[0].rows[seeds[0]].dataset or "data"
+            report(f"{name} on {dataset}: {describe_choice(method, scores)}")
     key = config_hash("ensemble", method, [(member.model, member.key) for member in members])
     recorded = {(row.config_hash, row.seed) for row in rows if row.ok}
     built = []
