@@ -140,11 +140,13 @@ def _build(
     if not seeds:
         raise ConfigError("no seed was run by every member; bench them with the same --seeds")
     name = ensemble_name(members)
+    logs_of: dict[int, list[RunLog]] = {}  # each seed's member logs, read once
     if method == AUTO:
-        logs_by_seed = [_member_logs(results_path, members, seed) for seed in seeds]
-        method, scores = choose_method(
-            [([log.val_probabilities for log in logs], logs[0].val_labels) for logs in logs_by_seed]
-        )
+        logs_of = {seed: _member_logs(results_path, members, seed) for seed in seeds}
+        sets = [
+            ([log.val_probabilities for log in ls], ls[0].val_labels) for ls in logs_of.values()
+        ]
+        method, scores = choose_method(sets)
         if report is not None:
             dataset = members[0].rows[seeds[0]].dataset or "data"
             report(f"{name} on {dataset}: {describe_choice(method, scores)}")
@@ -153,7 +155,7 @@ def _build(
     built = []
     for seed in seeds:
         if (key, seed) not in recorded:
-            logs = _member_logs(results_path, members, seed)
+            logs = logs_of.get(seed) or _member_logs(results_path, members, seed)
             built.append(_ensemble(members, logs, seed, method, name, key, command))
     return built
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zoo.config import ExperimentConfig, load_config
+from zoo.config import ExperimentConfig, parse_config
 from zoo.errors import ConfigError
 from zoo.paths import staged
 
@@ -59,9 +59,9 @@ def _earlier(
     if not path.is_file():
         return ExperimentConfig(), [], False
     try:
-        earlier = load_config(path)
         text = path.read_text(encoding="utf-8")
-    except (ConfigError, OSError):
+        earlier = parse_config(text, str(path), base=path.parent)
+    except (ConfigError, OSError, UnicodeDecodeError):
         return ExperimentConfig(), [], True
     if _shared(earlier) != _shared(config):
         return ExperimentConfig(), [], True
@@ -80,12 +80,11 @@ def _earlier(
 
 def _shared(config: ExperimentConfig) -> tuple[dict, dict, dict]:
     """The data and the settings of every architecture, paths resolved as the file holds them."""
-    data, train, hparams = (
+    return tuple(
         {key: _resolved(key, value) for key, value in getattr(config, table).items()
          if not isinstance(value, dict)}
         for table in ("data", "train", "hparams")
     )  # fmt: skip
-    return data, train, hparams
 
 
 def _table(name: str, values: dict[str, Any]) -> list[str]:
