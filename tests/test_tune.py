@@ -18,9 +18,11 @@ from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec, HParam
 from zoo.bench.driver import BenchPlan, run_benchmark
 from zoo.bench.results import read_results
+from zoo.bench.row import ResultRow
 from zoo.config import ExperimentConfig, assemble_config, load_config
 from zoo.errors import ConfigError
 from zoo.registry import get_registry
+from zoo.report.budget import study_curves
 from zoo.train.settings import TrainSettings
 from zoo.tune import study as studies
 from zoo.tune.best import write_config
@@ -125,6 +127,22 @@ def test_storage_urls_are_checked_and_default_beside_the_results(tmp_path):
     assert studies.storage_url("postgresql+psycopg2://u@h/db", tmp_path).startswith("postgresql")
     with pytest.raises(ConfigError, match="unknown storage URL 'redis://h'"):
         studies.storage_url("redis://h", tmp_path)
+
+
+def test_a_report_draws_the_studies_it_finds_and_creates_no_database(tmp_path):
+    tuned, copied = tmp_path / "tuned", tmp_path / "copied"
+    study = optuna.create_study(
+        study_name="s", storage=studies.open_storage(studies.storage_url(None, tuned / "r.csv"))
+    )
+    for value in (0.7, 0.9):
+        study.add_trial(optuna.trial.create_trial(value=value))
+    row = ResultRow(model="cnn1d", study="s")
+    curves = study_curves([(tuned / "r.csv", row)])
+    assert curves == {"cnn1d (s)": pytest.approx([0.8, 0.85])}  # 0.7 / 4 + 0.9 * 3 / 4
+    copied.mkdir()  # rows copied into a folder without the study's database
+    assert study_curves([(copied / "r.csv", row)]) == {}
+    assert study_curves([(tuned / "r.csv", row)], f"journal:{copied / 'j.log'}") == {}
+    assert list(copied.iterdir()) == []
 
 
 class SplitWasRead(BaseException):

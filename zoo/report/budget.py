@@ -38,7 +38,7 @@ def study_curves(
     """Each study named in the rows, by its architecture: its expected-best curve.
 
     ``storage``: the studies' URL; None: ``zoo-tune.db`` beside each results file. Studies that
-    cannot be read (no Optuna, no database) are left out.
+    cannot be read (no Optuna, no database) are left out; a database file is never created.
     """
     named = {(path, row.study, row.model) for path, row in entries if row.study}
     if not named:
@@ -52,6 +52,9 @@ def study_curves(
     curves = {}
     for path, name, model in sorted(named):
         url = storage or studies.storage_url(None, path)
+        stored = studies.file_of(url)
+        if stored is not None and not stored.exists():  # a report reads; it creates no database
+            continue
         try:
             found = optuna.load_study(study_name=name, storage=studies.open_storage(url))
         except Exception:  # a study the results name but this storage does not hold

@@ -60,6 +60,14 @@ def storage_url(given: str | None, results_path: Path) -> str:
     return given
 
 
+def file_of(url: str) -> Path | None:
+    """The file a SQLite or journal URL names (None for a server)."""
+    for prefix in ("sqlite:///", JOURNAL):
+        if url.startswith(prefix):
+            return Path(url[len(prefix) :]).expanduser()
+    return None
+
+
 def open_storage(url: str) -> Any:
     """An Optuna storage for ``url`` (see ``storage_url``), or one line saying why not.
 
@@ -69,14 +77,13 @@ def open_storage(url: str) -> Any:
     optuna = require_optuna()
     for attempt in range(OPEN_ATTEMPTS):
         try:
+            path = file_of(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
             if url.startswith(JOURNAL):
                 from optuna.storages.journal import JournalFileBackend
 
-                path = Path(url[len(JOURNAL) :]).expanduser()
-                path.parent.mkdir(parents=True, exist_ok=True)
                 return optuna.storages.JournalStorage(JournalFileBackend(str(path)))
-            if url.startswith("sqlite:///"):
-                Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
             return optuna.storages.RDBStorage(url, engine_kwargs=_engine_options(url))
         except ImportError as exc:
             reason = f"{one_line(exc)}; install its driver"
