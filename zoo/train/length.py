@@ -16,6 +16,7 @@ import math
 
 from zoo.train.settings import AUTO, TrainSettings
 
+PLANNED, EARLY, PRUNED = "planned", "early", "pruned"  # why a run stopped
 MIN_UPDATES = 1000
 MIN_EPOCHS = 3
 MAX_EPOCHS = 40

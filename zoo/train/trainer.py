@@ -20,7 +20,7 @@ from zoo.train.adapt import adapt_layers
 from zoo.train.buckets import plan_batches
 from zoo.train.contract import build_checked, check_compiled_inference
 from zoo.train.inputs import INFERENCE_BATCH, batches, predict_probabilities, takes_any_length
-from zoo.train.length import planned_length
+from zoo.train.length import EARLY, PLANNED, PRUNED, planned_length
 from zoo.train.outputs import macro_f1, predict_labels
 from zoo.train.precision import training_precision
 from zoo.train.settings import OPTIMIZERS, STALL, TrainSettings
@@ -28,7 +28,6 @@ from zoo.train.settings import OPTIMIZERS, STALL, TrainSettings
 keras = import_keras()
 
 LATENCY_REPEATS = 20
-PLANNED, EARLY, PRUNED = "planned", "early", "pruned"
 
 
 @dataclass

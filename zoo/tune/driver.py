@@ -30,7 +30,7 @@ from zoo.errors import ConfigError, TrainingError
 from zoo.experiment import Experiment, run_key
 from zoo.interrupts import deferred_interrupts
 from zoo.registry import get_registry
-from zoo.train.trainer import PRUNED
+from zoo.train.length import PRUNED
 from zoo.tune import study as studies
 from zoo.tune.best import write_config
 from zoo.tune.space import SearchSpace, require_tunable, search_space
