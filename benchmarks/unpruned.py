@@ -39,6 +39,8 @@ def main() -> None:
         found = STUDY_LINE.match(line)
         if found and found["arch"] == args.architecture:
             storage, name = storage or found["storage"], name or found["study"]
+    if not (storage and name):
+        parser.error(f"{args.tuned} names no study of {args.architecture}; give --storage, --study")
     study = optuna.load_study(study_name=name, storage=storage)
     base = ExperimentConfig(data=load_config(args.tuned).data)
     spec = get_registry().architecture(args.architecture)
@@ -47,7 +49,8 @@ def main() -> None:
     searched = data.without_test()
     best = study.best_value
     print(f"{name}: best {best:.2%} (trial {study.best_trial.number})")
-    print("trial\tpruned at epoch\tvalidation then\tbest left to run\tat epoch / epochs run\tbeats the best")
+    columns = ("pruned at epoch", "validation then", "best left to run", "at epoch / epochs run")
+    print("\t".join(("trial", *columns, "beats the best")))
     for trial in study.trials:
         if trial.state != optuna.trial.TrialState.PRUNED:
             continue

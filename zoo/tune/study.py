@@ -62,9 +62,10 @@ def storage_url(given: str | None, results_path: Path) -> str:
 
 def file_of(url: str) -> Path | None:
     """The file a SQLite or journal URL names (None for a server)."""
-    for prefix in ("sqlite:///", JOURNAL):
-        if url.startswith(prefix):
-            return Path(url[len(prefix) :]).expanduser()
+    if url.startswith(JOURNAL):
+        return Path(url[len(JOURNAL) :]).expanduser()
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
     return None
 
 
