@@ -169,6 +169,35 @@ def test_runs_of_other_data_are_refused(tmp_path):
         build_ensembles(results, ["a", "z"], "weighted")
 
 
+def test_members_benched_into_other_files_join_with_their_run_logs(tmp_path):
+    results = _bench(tmp_path / "here", {"a": 0.8})
+    elsewhere = _bench(tmp_path / "there", {"b": 0.75, "c": 0.7})
+    other_data = _bench(tmp_path / "other", {"d": 0.9}, fingerprint="e" * 16)
+    args = ["ensemble", str(results), "--method", "mean", "--format", "csv"]
+    shown = invoke_zoo(*args, "--from", str(elsewhere), "--from", str(other_data))
+    assert shown.returncode == 0, shown.stderr
+    assert f"zoo: 4 member row(s) copied into {results} from {elsewhere}, " in shown.stderr
+    rows = read_results(results)
+    assert sorted({row.model for row in rows}) == ["a", "b", "c", "ensemble(a+b+c)"]
+    for row in read_results(elsewhere):
+        copied = read_log(results, row)
+        assert np.array_equal(copied.val_probabilities, read_log(elsewhere, row).val_probabilities)
+    for row in [r for r in rows if r.model == "ensemble(a+b+c)"]:
+        logs = [read_log(results, r) for r in rows if r.model in "abc" and r.seed == row.seed]
+        average = sum(as_classes(log.probabilities) for log in logs) / 3
+        assert row.test_accuracy == pytest.approx(np.mean(average.argmax(axis=1) == TEST))
+    again = invoke_zoo(*args, "--from", str(elsewhere))
+    assert "zoo: 0 member row(s) copied" in again.stderr and read_results(results) == rows
+    other = _bench(tmp_path / "more", {"e": 0.6})
+    (other.parent / "results.csv.runs").rename(tmp_path / "lost")
+    refused = invoke_zoo(*args, "--from", str(other))
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "e seed 0 has no run log beside it" in refused.stderr
+    assert read_results(results) == rows  # nothing copied
+    missing = invoke_zoo(*args, "--from", str(tmp_path / "gone.csv"))
+    assert missing.returncode == 2 and "gone.csv does not exist" in missing.stderr
+
+
 @pytest.mark.slow
 def test_zoo_ensemble_prints_the_ensemble_beside_its_members(tmp_path):
     results = _bench(tmp_path, {"a": 0.8, "b": 0.75})

@@ -33,16 +33,32 @@ from zoo.report.table import FORMATS, render_by_data
     help="Save an ensemble of 'zoo train' folders (the arguments) into this new folder, "
     "for zoo predict.",
 )
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    type=click.Path(),
+    help="Another results file to take members from (repeatable): its runs of RESULTS's data "
+    "are copied into RESULTS with their run logs, as if benched there.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def ensemble_command(
-    results: str, models: tuple[str, ...], method: str, out_dir: str | None, fmt: str
+    results: str,
+    models: tuple[str, ...],
+    method: str,
+    out_dir: str | None,
+    sources: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Combine the runs of MODELS (default: every architecture) in RESULTS, per seed.
 
     The combination is fitted on the validation split; each ensemble is a row of RESULTS, shown
-    beside its members. With --out, the arguments are 'zoo train' folders instead, and the
-    ensemble is saved for zoo predict: zoo ensemble RUN RUN... --out DIR.
+    beside its members. Members benched into other files join with --from FILE. With --out,
+    the arguments are 'zoo train' folders instead, and the ensemble is saved for zoo predict:
+    zoo ensemble RUN RUN... --out DIR.
     """
+    if out_dir is not None and sources:
+        raise ConfigError("--from takes results files, --out 'zoo train' folders; use one")
     if out_dir is not None:
         save_ensemble_folder([results, *models], method, Path(out_dir))
         return
@@ -52,9 +68,10 @@ def ensemble_command(
             f"{path} is a folder; combine 'zoo train' folders with --out DIR, or name a "
             "results file made by zoo bench"
         )
-    if not path.is_file():
-        raise ConfigError(f"results file {path} does not exist; name one made by zoo bench")
-    built = ensemble_results(path, list(models), method)
+    for given in (path, *map(Path, sources)):
+        if not given.is_file():
+            raise ConfigError(f"results file {given} does not exist; name one made by zoo bench")
+    built = ensemble_results(path, list(models), method, [Path(source) for source in sources])
     click.echo(render_by_data(built, fmt))
 
 
@@ -87,11 +104,23 @@ def _say(line: str) -> None:
     click.echo(f"zoo: {line}", err=True)
 
 
-def ensemble_results(path: Path, models: list[str], method: str) -> list:
-    """Build and record the ensembles of ``models`` in ``path``; their rows and the members'."""
+def ensemble_results(
+    path: Path, models: list[str], method: str, sources: list[Path] | None = None
+) -> list:
+    """Build and record the ensembles of ``models`` in ``path``, with the members ``sources``
+    hold copied in first; their rows and the members'."""
     from zoo.bench.results import read_results
-    from zoo.ensemble.runs import build_ensembles, ensemble_name, member_sets, record_ensembles
+    from zoo.ensemble.runs import (
+        build_ensembles,
+        copy_members,
+        ensemble_name,
+        member_sets,
+        record_ensembles,
+    )
 
+    if sources:
+        copied = copy_members(path, sources, models or None)
+        _say(f"{copied} member row(s) copied into {path} from {', '.join(map(str, sources))}")
     command = shlex.join(["zoo", *sys.argv[1:]])
     built = build_ensembles(path, models or None, method, command, report=_say)
     record_ensembles(path, built)

@@ -97,7 +97,7 @@ def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Me
     architecture there when ``models`` is empty); one line when there is none."""
     groups: dict[tuple, list[ResultRow]] = {}
     for row in rows:
-        groups.setdefault(tuple(getattr(row, column) for column in SHARED), []).append(row)
+        groups.setdefault(_data_of(row), []).append(row)
     sets = []
     for group in groups.values():
         present = {row.model for row in group if row.ok}
@@ -109,6 +109,40 @@ def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Me
         check_shared(members)  # says which ones ran on other data
         raise ConfigError("the members share no data and split; bench them together first")
     return sets
+
+
+def copy_members(results_path: Path, sources: list[Path], models: list[str] | None) -> int:
+    """Copy into the results file, each with its run log, the finished runs of ``models``
+    (every architecture when None) that ``sources`` hold on the data of its rows and it lacks:
+    rows of equal run keys are interchangeable, and an ensemble, its table and its report then
+    find every member in one file. Nothing is copied unless every run log is found. The count.
+    """
+    rows = read_results(results_path)
+    data = {_data_of(row) for row in rows}
+    present = {(row.config_hash, row.seed) for row in rows}
+    copies: list[tuple[ResultRow, RunLog]] = []
+    for source in sources:
+        for row in read_results(source):
+            if not row.ok or (row.model or "").startswith(PREFIX) or _data_of(row) not in data:
+                continue
+            if (models and row.model not in models) or (row.config_hash, row.seed) in present:
+                continue
+            log = read_log(source, row)
+            if log is None:
+                raise ConfigError(
+                    f"{source}: {row.model} seed {row.seed} has no run log beside it "
+                    f"({source.name}.runs/); copy that folder with the results file"
+                )
+            copies.append((row, log))
+            present.add((row.config_hash, row.seed))
+    for row, log in copies:
+        write_log(results_path, row, log)
+        append_result(results_path, row)
+    return len(copies)
+
+
+def _data_of(row: ResultRow) -> tuple:
+    return tuple(getattr(row, column) for column in SHARED)
 
 
 def build_ensembles(
