@@ -178,6 +178,9 @@ CATALOGUE = {
     "ensemble of other data": Case(
         ["ensemble", "{mixed_runs}", "nbsvm", "cnn1d"], "ran on other data or splits"
     ),
+    "ensemble member without its run log": Case(
+        ["ensemble", "{lone_run}", "--from", "{mixed_runs}"], "nbsvm seed 0 has no run log"
+    ),
     "ensemble of one run": Case(
         ["ensemble", "{bad_model}", "--out", "ens"], "an ensemble needs two runs or more"
     ),
@@ -315,6 +318,7 @@ def _write_inputs(root: Path) -> dict[str, Path]:
         "bad_vectorizer": root / "bad_vectorizer",
         "bad_model": root / "bad_model",
         "mixed_runs": root / "mixed_runs.csv",
+        "lone_run": root / "lone_run.csv",
         "suite_key": root / "suite_key.toml",
         "suite_missing": root / "suite_missing.toml",
         "suite_twice": root / "suite_twice.toml",
@@ -334,6 +338,10 @@ def _write_inputs(root: Path) -> dict[str, Path]:
     for model, fingerprint in (("nbsvm", "a" * 16), ("cnn1d", "b" * 16)):
         row = ResultRow(model=model, seed=0, status="ok", data_fingerprint=fingerprint)
         append_result(files["mixed_runs"], row)
+    lone = ResultRow(
+        model="bow_logreg", seed=0, status="ok", config_hash="k", data_fingerprint="a" * 16
+    )
+    append_result(files["lone_run"], lone)
     files["suite_key"].write_text('[[datasets]]\nname = "a"\ndata = "reviews.csv"\ncolour = 1\n')
     files["suite_missing"].write_text('[[datasets]]\nname = "a"\ndata = "gone.csv"\n')
     twice = '[[datasets]]\nname = "a"\ndata = "reviews.csv"\n'

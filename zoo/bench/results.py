@@ -39,7 +39,7 @@ def read_results(path: Path) -> list[ResultRow]:
     if not is_our_header(tuple(reader.fieldnames or ())):
         raise ResultsFileError(
             f"{path} is not a keras-zoo results file of this version (its columns differ); "
-            "pass another --results path"
+            "name another file"
         )
     rows = []
     for number, row in enumerate(reader, start=2):
