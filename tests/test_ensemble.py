@@ -174,6 +174,9 @@ def test_members_benched_into_other_files_join_with_their_run_logs(tmp_path):
     elsewhere = _bench(tmp_path / "there", {"b": 0.75, "c": 0.7})
     other_data = _bench(tmp_path / "other", {"d": 0.9}, fingerprint="e" * 16)
     args = ["ensemble", str(results), "--method", "mean", "--format", "csv"]
+    unknown = invoke_zoo("ensemble", str(results), "b", "z", "--from", str(elsewhere))
+    assert unknown.returncode == 2 and "no finished run of 'z'" in unknown.stderr
+    assert len(read_results(results)) == 2  # b's rows were not copied
     shown = invoke_zoo(*args, "--from", str(elsewhere), "--from", str(other_data))
     assert shown.returncode == 0, shown.stderr
     assert f"zoo: 4 member row(s) copied into {results} from {elsewhere}, " in shown.stderr

@@ -115,7 +115,8 @@ def copy_members(results_path: Path, sources: list[Path], models: list[str] | No
     """Copy into the results file, each with its run log, the finished runs of ``models``
     (every architecture when None) that ``sources`` hold on the data of its rows and it lacks:
     rows of equal run keys are interchangeable, and an ensemble, its table and its report then
-    find every member in one file. Nothing is copied unless every run log is found. The count.
+    find every member in one file. Nothing is copied unless every run log is found and the
+    members can be chosen. The count.
     """
     rows = read_results(results_path)
     data = {_data_of(row) for row in rows}
@@ -135,6 +136,7 @@ def copy_members(results_path: Path, sources: list[Path], models: list[str] | No
                 )
             copies.append((row, log))
             present.add((row.config_hash, row.seed))
+    member_sets([*rows, *(row for row, _ in copies)], models)  # one line if they cannot be
     for row, log in copies:
         write_log(results_path, row, log)
         append_result(results_path, row)
