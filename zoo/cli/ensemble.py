@@ -68,10 +68,11 @@ def ensemble_command(
             f"{path} is a folder; combine 'zoo train' folders with --out DIR, or name a "
             "results file made by zoo bench"
         )
-    for given in (path, *map(Path, sources)):
+    members_from = [Path(source) for source in sources]
+    for given in (path, *members_from):
         if not given.is_file():
             raise ConfigError(f"results file {given} does not exist; name one made by zoo bench")
-    built = ensemble_results(path, list(models), method, [Path(source) for source in sources])
+    built = ensemble_results(path, list(models), method, members_from)
     click.echo(render_by_data(built, fmt))
 
 
