@@ -199,7 +199,10 @@ def test_a_tune_records_resumes_extends_refuses_other_data_and_its_config_reprod
     data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
     models = ("bow_logreg", "tfidf_logreg")
     plan = tune_plan(data, tmp_path, models=models, trials=2, study="mine")
-    first = run_tune(plan, lambda _: None)
+    said: list[str] = []
+    first = run_tune(plan, said.append)
+    done = next(i for i, line in enumerate(said) if line.startswith("done: bow_logreg"))
+    assert done < said.index("tune: tfidf_logreg, trials 1 to 2 in study mine.tfidf_logreg")
     assert [(b.model, b.complete + b.pruned) for b in first.budgets] == [
         ("bow_logreg", 2),
         ("tfidf_logreg", 2),

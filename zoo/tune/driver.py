@@ -1,5 +1,6 @@
-"""``zoo tune``: the same budget of trials for each architecture, chosen on validation, then the
-best settings trained with every seed and scored on test once.
+"""``zoo tune``: the same budget of trials for each architecture, chosen on validation; as soon
+as an architecture's study ends, its best settings are trained with every seed and scored on
+test once, so an interrupted tune keeps the tuned rows of the architectures done before.
 
 This process is the driver, as in a bench: it checks the settings, prepares the data once and is
 the only one to talk to the studies (``zoo.tune.study``) and to write the results file. Trials
@@ -92,8 +93,9 @@ class TuneResult:
 
 
 def run_tune(plan: TunePlan, report: Callable[[str], None] = print) -> TuneResult:
-    """Search every architecture of ``plan`` with the same number of trials, write the best
-    settings as a config file, train them with ``plan.seeds`` seeds and record their rows."""
+    """Search each architecture of ``plan`` in turn with the same number of trials, then add
+    its best settings to the config file, train them with ``plan.seeds`` seeds and record
+    their rows."""
     plan.check()
     backend = configured_backend()
     plan.executor.check([backend])
@@ -114,9 +116,21 @@ def run_tune(plan: TunePlan, report: Callable[[str], None] = print) -> TuneResul
         for run in runs
     }
     searched = data.without_test()  # trials never see the test split
-    budgets = []
-    tuned = plan.config
-    for run in runs:
+    bench_plan = BenchPlan(
+        plan.models,
+        plan.config,
+        plan.results_path,
+        seeds=plan.seeds,
+        resume=True,  # a rerun of the same tune trains no seed twice
+        command=plan.command,
+        verbose=plan.verbose,
+        executor=plan.executor,
+    )
+    bench = Bench(bench_plan, settings, data, executor, [backend])
+    best_path = plan.config_path
+    budgets: list[Budget] = []
+    rows: list[ResultRow] = []
+    for run in runs:  # each architecture's tuned rows as soon as its study ends
         space = spaces[run.spec.name]
         key = config_hash(
             run_key(run, data, settings, backend),
@@ -126,26 +140,14 @@ def run_tune(plan: TunePlan, report: Callable[[str], None] = print) -> TuneResul
         study = studies.open_study(storage, name, key, run.train.seed, plan.trials)
         if not study.trials:  # a new study starts from the untuned settings
             study.enqueue_trial(space.start(run.train, run.hparams), skip_if_exists=True)
-        search = Search(plan, study, space, searched, executor, backend, report)
-        budgets.append(search.run())
-        tuned = tuned.merged(space.settings_of(study.best_trial.params))
-    if write_config(plan.config_path, tuned, budgets, url):
-        report(f"zoo: {plan.config_path} held best settings of other data or settings; replaced")
-    report(f"zoo: the best settings of each architecture in {plan.config_path}")
-    final = Experiment.from_config(tuned, specs)
-    bench_plan = BenchPlan(
-        plan.models,
-        tuned,
-        plan.results_path,
-        seeds=plan.seeds,
-        resume=True,  # a rerun of the same tune trains no seed twice
-        command=plan.command,
-        verbose=plan.verbose,
-        executor=plan.executor,
-    )
-    bench = Bench(bench_plan, settings, data, executor, [backend])
-    names = {budget.model: budget.study for budget in budgets}
-    rows = bench.run(final.plan_runs(data, report), report, [], studies=names)
+        budget = Search(plan, study, space, searched, executor, backend, report).run()
+        budgets.append(budget)
+        tuned = plan.config.merged(space.settings_of(study.best_trial.params))
+        if write_config(best_path, tuned, [budget], url):
+            report(f"zoo: {best_path} held best settings of other data or settings; replaced")
+        report(f"zoo: {run.spec.name}'s best settings in {best_path}")
+        final = Experiment.from_config(tuned, [run.spec]).plan_runs(data, report)
+        bench.run(final, report, rows, studies={budget.model: budget.study})
     default_keys = {run_key(run, data, settings, backend) for run in runs}
     return TuneResult(budgets, rows, default_keys)
 
