@@ -4,6 +4,7 @@ the test split it never reads, and the config file that reproduces its rows."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 
 from tests.clirun import run_zoo, start_zoo
 from tests.conftest import write_reviews_csv
-from zoo import ArchitectureSpec, HParam
+from zoo import ArchitectureSpec, HParam, interrupts
 from zoo.bench.driver import BenchPlan, run_benchmark
 from zoo.bench.results import read_results
 from zoo.bench.row import ResultRow
@@ -26,7 +27,7 @@ from zoo.report.budget import study_curves
 from zoo.train.settings import TrainSettings
 from zoo.tune import study as studies
 from zoo.tune.best import write_config
-from zoo.tune.driver import Budget, TunePlan, run_tune
+from zoo.tune.driver import Budget, Search, TunePlan, run_tune
 from zoo.tune.space import search_space
 
 optuna = pytest.importorskip("optuna")
@@ -282,8 +283,11 @@ def test_a_killed_then_interrupted_tune_resumes_without_repeating_or_losing_tria
         assert driver.returncode == code, err
         if killed:  # usually during a trial; a kill between two trials leaves none running
             left_running = len(studies.running(_study_of(tmp_path)))
-        elif left_running:  # the next driver failed the killed driver's trial
-            assert f"{left_running} trial(s) of a driver that no longer runs marked failed" in err
+        else:
+            assert err.rstrip().endswith("the same command resumes"), err
+            if left_running:  # this driver failed the killed driver's trial
+                failed = f"{left_running} trial(s) of a driver that no longer runs marked failed"
+                assert failed in err
         finished = {t.number: t.value for t in studies.finished(_study_of(tmp_path))}
         assert all(finished[n] == v for n, v in kept.items())  # none lost, none told again
         kept = finished
@@ -327,3 +331,43 @@ def test_only_the_trials_of_drivers_that_died_here_are_failed():
     assert studies.fail_abandoned(study) == 1  # a fresh unlabelled trial may still be labelled
     states = [trial.state.name for trial in study.trials]
     assert states == ["FAIL", "RUNNING", "RUNNING", "RUNNING"]
+
+
+@pytest.fixture
+def zoo_signals(monkeypatch):
+    """zoo's SIGINT and SIGTERM handlers in this process for one test, the former ones after."""
+    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    monkeypatch.setattr(interrupts, "_received", [])
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    interrupts.catch_interrupts()
+    yield
+    for number, handler in before.items():
+        signal.signal(number, handler)
+
+
+def test_an_interrupt_while_a_trial_is_asked_fails_that_trial(monkeypatch, zoo_signals):
+    """A Ctrl-C landing while the study creates the next trial: that trial is failed, not left
+    running where the next driver would count it toward the total and run one trial less."""
+    spec = get_registry().architecture("bow_logreg")
+    space = search_space(spec, ExperimentConfig(), TrainSettings(), train_size=720)
+    study = optuna.create_study(direction="maximize")
+    asked = study.ask
+
+    def ask_then_interrupt(distributions):
+        trial = asked(distributions)
+        os.kill(os.getpid(), signal.SIGINT)  # before the trial is labelled and in flight
+        return trial
+
+    class Draining:  # an executor that takes the tasks and finishes none
+        def run(self, tasks, data, verbose, report):
+            for _ in tasks:
+                pass
+            yield from ()
+
+    monkeypatch.setattr(study, "ask", ask_then_interrupt)
+    plan = TunePlan(["bow_logreg"], ExperimentConfig(), Path("r.csv"), trials=2)
+    search = Search(plan, study, space, None, Draining(), "tensorflow", lambda _: None)
+    monkeypatch.setattr(search, "_task", lambda trial: trial)
+    with pytest.raises(KeyboardInterrupt):
+        search.run()
+    assert [trial.state.name for trial in study.trials] == ["FAIL"]

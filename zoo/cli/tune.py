@@ -112,7 +112,10 @@ def tune_command(
         with contextlib.redirect_stdout(sys.stderr):  # Keras's progress lines
             result = run_tune(plan, report=report)
     except KeyboardInterrupt:
-        exit_interrupted("finished trials are kept in the studies")
+        exit_interrupted(
+            f"finished trials are kept in the studies, finished tuned runs in {results_path}; "
+            "the same command resumes"
+        )
     except TrainingError as exc:
         fail(str(exc), EXIT_RUNS_FAILED)
     from zoo.bench.results import read_results

@@ -204,9 +204,10 @@ class Search:
             taken = len(studies.finished(self.study)) + len(studies.running(self.study))
             if taken >= self.plan.trials:
                 return
-            trial = self.study.ask(self.distributions)
-            trial.set_user_attr(studies.DRIVER_ATTR, studies.driver_label())
-            self.in_flight[trial.number] = trial
+            with deferred_interrupts():  # asked, labelled and in flight, or not asked at all
+                trial = self.study.ask(self.distributions)
+                trial.set_user_attr(studies.DRIVER_ATTR, studies.driver_label())
+                self.in_flight[trial.number] = trial
             yield self._task(trial)
 
     def _task(self, trial: Any) -> RunTask:
