@@ -371,3 +371,23 @@ def test_an_interrupt_while_a_trial_is_asked_fails_that_trial(monkeypatch, zoo_s
     with pytest.raises(KeyboardInterrupt):
         search.run()
     assert [trial.state.name for trial in study.trials] == ["FAIL"]
+
+
+def test_a_resumed_study_does_not_draw_its_first_points_again():
+    """Each driver seeds the sampler afresh: seeded alike, a resumed study drew the points its
+    first driver drew, and spent trials of its budget on settings it had already tried."""
+    storage = optuna.storages.InMemoryStorage()
+    space = {name: optuna.distributions.FloatDistribution(0.0, 1.0) for name in ("x", "y")}
+
+    def driver(count: int) -> list[dict]:
+        study = studies.open_study(storage, "resumed", "key", seed=0, trials=12)
+        drawn = []
+        for _ in range(count):
+            trial = study.ask(space)
+            study.tell(trial, trial.params["x"] + trial.params["y"])
+            drawn.append(trial.params)
+        return drawn
+
+    first = driver(2)
+    resumed = driver(2)
+    assert not any(params in first for params in resumed)

@@ -102,11 +102,16 @@ def _engine_options(url: str) -> dict[str, Any]:
 
 def open_study(storage: Any, name: str, key: str, seed: int, trials: int) -> Any:
     """The study ``name``, created if new; one whose key differs is refused (other data or
-    settings never resume into it). TPE, seeded; its first trials sample at random."""
+    settings never resume into it). TPE, seeded with ``seed`` plus the trials the study holds
+    (a new driver on the same seed would draw its predecessor's points again); its first
+    trials sample at random."""
     optuna = require_optuna()
-    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(2, trials // 3)))
     study = optuna.create_study(
-        storage=storage, study_name=name, direction="maximize", sampler=sampler, load_if_exists=True
+        storage=storage, study_name=name, direction="maximize", load_if_exists=True
+    )
+    study.sampler = optuna.samplers.TPESampler(
+        seed=seed + len(study.trials),  # a resumed study draws anew, not its first draws again
+        n_startup_trials=min(10, max(2, trials // 3)),
     )
     recorded = study.user_attrs.get(KEY_ATTR)
     if recorded is None:
