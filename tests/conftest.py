@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated cache, the default plugin set, and small generated datasets."""
+"""Shared fixtures: an isolated cache, the default plugin set, small generated datasets, and
+zoo's interrupt handlers for one test."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import importlib
 import os
 import random
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakedist import write_dist_info
+from zoo import interrupts
 from zoo.registry import reset_registry
 
 POSITIVE = ["great", "wonderful", "superb", "loved", "brilliant", "moving", "fun", "best"]
@@ -68,6 +71,18 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     reset_registry()
     yield
     reset_registry()
+
+
+@pytest.fixture
+def caught(monkeypatch):
+    """``catch_interrupts`` installed for one test, the previous handlers restored after."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    monkeypatch.setattr(interrupts, "_received", [])
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    interrupts.catch_interrupts()
+    yield
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
 
 
 @pytest.fixture

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 import pytest
 
 from zoo import interrupts
-
-
-@pytest.fixture
-def caught(monkeypatch):
-    """``catch_interrupts`` installed for one test, the previous handlers restored after."""
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    monkeypatch.setattr(interrupts, "_received", [])
-    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
-    interrupts.catch_interrupts()
-    yield
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
 
 
 def test_an_interrupt_waits_for_the_end_of_a_deferred_block(caught):

@@ -16,7 +16,7 @@ import pytest
 
 from tests.clirun import run_zoo, start_zoo
 from tests.conftest import write_reviews_csv
-from zoo import ArchitectureSpec, HParam, interrupts
+from zoo import ArchitectureSpec, HParam
 from zoo.bench.driver import BenchPlan, run_benchmark
 from zoo.bench.results import read_results
 from zoo.bench.row import ResultRow
@@ -333,19 +333,7 @@ def test_only_the_trials_of_drivers_that_died_here_are_failed():
     assert states == ["FAIL", "RUNNING", "RUNNING", "RUNNING"]
 
 
-@pytest.fixture
-def zoo_signals(monkeypatch):
-    """zoo's SIGINT and SIGTERM handlers in this process for one test, the former ones after."""
-    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    monkeypatch.setattr(interrupts, "_received", [])
-    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
-    interrupts.catch_interrupts()
-    yield
-    for number, handler in before.items():
-        signal.signal(number, handler)
-
-
-def test_an_interrupt_while_a_trial_is_asked_fails_that_trial(monkeypatch, zoo_signals):
+def test_an_interrupt_while_a_trial_is_asked_fails_that_trial(monkeypatch, caught):
     """A Ctrl-C landing while the study creates the next trial: that trial is failed, not left
     running where the next driver would count it toward the total and run one trial less."""
     spec = get_registry().architecture("bow_logreg")
