@@ -18,7 +18,7 @@ from zoo.bench.runlog import read_log, write_log
 from zoo.ensemble import METHODS
 from zoo.ensemble.combine import as_classes, choose_method, combine, fit, held_out
 from zoo.ensemble.folder import save_ensemble
-from zoo.ensemble.runs import build_ensembles, record_ensembles
+from zoo.ensemble.runs import build_ensembles, record_runs
 from zoo.errors import ConfigError
 from zoo.train.folder import read_run
 from zoo.train.outputs import RunLog, save_log
@@ -103,7 +103,7 @@ def test_an_ensemble_row_recomputes_from_its_members_logs(tmp_path):
     results = _bench(tmp_path, {"a": 0.8, "b": 0.75, "c": 0.7})
     built = build_ensembles(results, None, "mean")
     assert [row.seed for row, _ in built] == [0, 1]
-    record_ensembles(results, built)
+    record_runs(results, built)
     rows = read_results(results)
     for seed in (0, 1):
         (row,) = [r for r in rows if r.model == "ensemble(a+b+c)" and r.seed == seed]

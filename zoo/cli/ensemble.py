@@ -116,7 +116,7 @@ def ensemble_results(
         copy_members,
         ensemble_name,
         member_sets,
-        record_ensembles,
+        record_runs,
     )
 
     if sources:
@@ -124,7 +124,7 @@ def ensemble_results(
         _say(f"{copied} member row(s) copied into {path} from {', '.join(map(str, sources))}")
     command = shlex.join(["zoo", *sys.argv[1:]])
     built = build_ensembles(path, models or None, method, command, report=_say)
-    record_ensembles(path, built)
+    record_runs(path, built)
     click.echo(f"zoo: {len(built)} ensemble row(s) added to {path}", err=True)
     rows = read_results(path)
     sets = member_sets(rows, models or None)

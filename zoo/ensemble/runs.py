@@ -137,9 +137,7 @@ def copy_members(results_path: Path, sources: list[Path], models: list[str] | No
             copies.append((row, log))
             present.add((row.config_hash, row.seed))
     member_sets([*rows, *(row for row, _ in copies)], models)  # one line if they cannot be
-    for row, log in copies:
-        write_log(results_path, row, log)
-        append_result(results_path, row)
+    record_runs(results_path, copies)
     return len(copies)
 
 
@@ -266,8 +264,8 @@ def _ensemble(
     return row, log
 
 
-def record_ensembles(results_path: Path, built: list[tuple[ResultRow, RunLog]]) -> None:
-    """Append each ensemble's row to the results file, its run log first (as a bench does)."""
-    for row, log in built:
+def record_runs(results_path: Path, runs: list[tuple[ResultRow, RunLog]]) -> None:
+    """Append each row to the results file, its run log first (as a bench does)."""
+    for row, log in runs:
         write_log(results_path, row, log)
         append_result(results_path, row)
