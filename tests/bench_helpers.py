@@ -6,7 +6,7 @@ import signal
 import time
 from pathlib import Path
 
-from tests.clirun import run_zoo, start_zoo, zoo_env
+from tests.clirun import invoke_zoo, start_zoo, zoo_env
 from zoo.bench.driver import BenchPlan
 from zoo.bench.executors import ExecutorSettings
 from zoo.bench.results import read_results
@@ -108,7 +108,7 @@ def interrupt_then_resume_locally(
     assert driver.returncode == 130, err
     finished = read_results(results)
     assert 1 <= len(finished) < 3 and "interrupted" in err and "cnn1d" in out, (finished, err)
-    resumed = run_zoo(*args, "--resume")  # the local executor finishes the bench
+    resumed = invoke_zoo(*args, "--resume")  # the local executor finishes it, in this process
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stderr.count("skip:") == len(finished)
     complete = read_results(results)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import nullcontext, redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
 
@@ -45,22 +46,31 @@ def start_zoo(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
     )
 
 
-def invoke_zoo(*args: str) -> subprocess.CompletedProcess:
-    """Run ``zoo ARGS`` through its entry point in this process and capture its output.
+def invoke_zoo(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``zoo ARGS`` through its entry point in this process and capture its output;
+    ``stdin``: what it reads on standard input.
 
     The framework is imported once per test process instead of once per command. Tests of the
     process itself (signals, a fresh interpreter, framework log lines on stderr) use ``run_zoo``.
+    The interrupt handlers a long command installs are removed after it.
     """
+    from zoo.cli import main
+
     stdout, stderr = io.StringIO(), io.StringIO()
     code: int | str | None = 0
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
     argv = mock.patch.object(sys, "argv", ["zoo", *args])
-    with redirect_stdout(stdout), redirect_stderr(stderr), argv:
-        from zoo.cli import main
-
+    given = mock.patch.object(sys, "stdin", io.StringIO(stdin)) if stdin is not None else None
+    with redirect_stdout(stdout), redirect_stderr(stderr), argv, given or nullcontext():
         try:
             main()
         except SystemExit as exit_:
             code = exit_.code
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+            sys.unraisablehook = hook
     returncode = code if isinstance(code, int) else (0 if code is None else 1)
     output, errors = stdout.getvalue(), stderr.getvalue()
     return subprocess.CompletedProcess(["zoo", *args], returncode, output, errors)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.bench_helpers import TINY_FLAGS, tiny_plan
-from tests.clirun import start_zoo
+from tests.clirun import invoke_zoo, start_zoo
 from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec
 from zoo.bench.driver import run_benchmark
@@ -79,31 +79,35 @@ def test_failing_architecture_gives_an_error_row(reviews_csv, tmp_path):
     assert "cannot build this" in render(rows)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])  # SIGTERM: test_interrupts
-def test_interrupt_keeps_finished_rows_and_resume_completes(reviews_csv, tmp_path, sig):
-    """Ctrl-C (and SIGTERM, the same handler) prints the table so far; SIGKILL loses only the
-    run in progress."""
+def test_a_killed_then_interrupted_bench_keeps_finished_rows_and_resume_completes(
+    reviews_csv, tmp_path
+):
+    """SIGKILL loses only the run in progress; Ctrl-C (and SIGTERM, the same handler:
+    tests/test_interrupts.py) prints the table so far; the resume repeats no finished run."""
     results = tmp_path / "results.csv"
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TINY_FLAGS, "--epochs", "3"]
-    args += ["--seeds", "4", "--quiet", "--results", str(results)]
-    process = start_zoo(*args)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(read_results(results)) < 1:
-        assert process.poll() is None, process.communicate()[1][-2000:]
-        time.sleep(0.2)
-    process.send_signal(sig)
-    out, err = process.communicate(timeout=60)
-    finished = read_results(results)
-    assert 1 <= len(finished) < 4
-    if sig == signal.SIGKILL:
-        assert process.returncode == -signal.SIGKILL
-    else:
-        assert process.returncode == 130, err
-        assert "cnn1d" in out and "interrupted" in err
-    resumed = start_zoo(*args, "--resume")
-    out, err = resumed.communicate(timeout=300)
-    assert resumed.returncode == 0, err
-    assert err.count("skip:") == len(finished)
+    args += ["--seeds", "4", "--quiet", "--results", str(results), "--resume"]
+    finished: list = []
+    for sig in (signal.SIGKILL, signal.SIGINT):
+        process = start_zoo(*args)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(read_results(results)) <= len(finished):
+            assert process.poll() is None, process.communicate()[1][-2000:]
+            time.sleep(0.2)
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=60)
+        if sig == signal.SIGKILL:
+            assert process.returncode == -signal.SIGKILL
+        else:
+            assert process.returncode == 130, err
+            assert "cnn1d" in out and "interrupted" in err
+            assert err.count("skip:") == len(finished)
+        rows = read_results(results)
+        assert len(finished) < len(rows) < 4 and rows[: len(finished)] == finished
+        finished = rows
+    resumed = invoke_zoo(*args)  # in this process: the interrupted ones are what is tested
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stderr.count("skip:") == len(finished)
     complete = read_results(results)
     assert sorted(row.seed for row in complete) == [0, 1, 2, 3]
     assert complete[: len(finished)] == finished  # finished runs are kept, not repeated

@@ -1,4 +1,6 @@
-"""The command line as a user runs it: subprocesses, exit codes, one-line errors."""
+"""The command line as a user runs it: exit codes, one-line errors, a trained run served by a
+new process. Subprocesses where the process is what is tested; in this process where a command's
+work is (``tests/clirun.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 
 import pytest
 
-from tests.clirun import run_zoo, zoo_env
+from tests.clirun import invoke_zoo, run_zoo
 from tests.conftest import write_reviews_csv
 from zoo.backend import START_UP_NOISE
 from zoo.train.folder import read_run
@@ -40,12 +42,13 @@ def test_info_shows_hparams_and_parameter_count():
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    """A cnn1d trained by ``zoo train`` on the toy reviews, for the tests that read it."""
+    """A cnn1d trained by ``zoo train`` on the toy reviews, for the tests that read it (they
+    share one xdist worker, so it is trained once)."""
     folder = tmp_path_factory.mktemp("trained")
     data = write_reviews_csv(folder / "reviews.csv")
     run = folder / "run"
     args = ["train", "cnn1d", "--data", str(data), *TOY, "--epochs", "8"]
-    result = run_zoo(*args, "--out", str(run), "--quiet", env=zoo_env(ZOO_CACHE_DIR=str(folder)))
+    result = invoke_zoo(*args, "--out", str(run), "--quiet")
     assert result.returncode == 0, result.stderr
     return run
 
@@ -66,13 +69,14 @@ def test_train_predict_evaluate_end_to_end(trained_run):
     outputs = read_run(run).outputs()  # what a saved ensemble is fitted on
     assert outputs.correct.mean() == pytest.approx(metrics["test_accuracy"])
     assert len(outputs.val_labels) == len(outputs.val_probabilities) > 0
-    predicted = run_zoo("predict", str(run), "a wonderful superb great film", "awful boring worst")
+    texts = ["a wonderful superb great film", "awful boring worst"]
+    predicted = run_zoo("predict", str(run), *texts)  # a new process serves the saved run
     assert predicted.returncode == 0, predicted.stderr
     labels = [line.split("\t")[0] for line in predicted.stdout.splitlines()]
     assert labels == ["1", "0"]
-    piped = run_zoo("predict", str(run), "--format", "json", stdin="loved it brilliant\n")
+    piped = invoke_zoo("predict", str(run), "--format", "json", stdin="loved it brilliant\n")
     assert json.loads(piped.stdout)[0]["label"] == "1"
-    evaluated = run_zoo("evaluate", str(run))
+    evaluated = invoke_zoo("evaluate", str(run))
     assert evaluated.returncode == 0, evaluated.stderr
     assert "test accuracy" in evaluated.stdout and "100 texts" in evaluated.stdout
 
@@ -87,7 +91,7 @@ def test_train_and_bench_give_the_same_row(tmp_path, monkeypatch):
     data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
     flags = ["--data", str(data), *TOY, "--epochs", "2", "--quiet"]
     monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path))
-    trained = run_zoo("train", "cnn1d", *flags, "--out", str(tmp_path / "run"))
+    trained = invoke_zoo("train", "cnn1d", *flags, "--out", str(tmp_path / "run"))
     assert trained.returncode == 0, trained.stderr
     settings = {"path": str(data), "max_tokens": 200, "sequence_length": "24", "epochs": 2}
     config = assemble_config(**settings, assignments=["embedding_dim=16"])  # the flags above
@@ -153,21 +157,23 @@ def test_bench_stdout_is_exactly_the_json_and_stderr_has_no_framework_noise(revi
 
 def test_bench_csv_cells_are_numbers(reviews_csv, tmp_path):
     args = ["bench", "cnn1d", "--data", str(reviews_csv), *TOY, "--epochs", "1", "--quiet"]
-    result = run_zoo(*args, "--results", str(tmp_path / "r.csv"), "--format", "csv")
+    result = invoke_zoo(*args, "--results", str(tmp_path / "r.csv"), "--format", "csv")
     assert result.returncode == 0, result.stderr
     (row,) = csv.DictReader(io.StringIO(result.stdout))
     assert int(row["params"]) > 1000 and 0 <= float(row["test acc %"]) <= 100
 
 
-def test_evaluate_scores_the_test_rows_train_scored(tmp_path):
+def test_evaluate_scores_the_test_rows_train_scored(tmp_path, monkeypatch):
     """No split column and a --limit: both commands must hold out the same rows."""
     write_reviews_csv(tmp_path / "nosplit.csv", split_column=False, flip_every=7)
     run = tmp_path / "run"
     args = ["train", "cnn1d", "--data", "nosplit.csv", *TOY, "--limit", "150", "--epochs", "3"]
-    trained = run_zoo(*args, "--out", str(run), "--quiet", cwd=tmp_path)  # a relative path
+    monkeypatch.chdir(tmp_path)  # a relative path
+    trained = invoke_zoo(*args, "--out", str(run), "--quiet")
     assert trained.returncode == 0, trained.stderr
     metrics = json.loads((run / "metrics.json").read_text())
-    evaluated = run_zoo("evaluate", str(run))
+    monkeypatch.chdir(tmp_path.parent)  # evaluate, run elsewhere, finds the data train read
+    evaluated = invoke_zoo("evaluate", str(run))
     assert evaluated.returncode == 0, evaluated.stderr
     expected = f"test accuracy {metrics['test_accuracy'] * 100:.2f} % on 60 texts"
     assert expected in evaluated.stdout and expected in trained.stdout
@@ -177,7 +183,7 @@ def test_evaluate_scores_the_test_rows_train_scored(tmp_path):
 @pytest.mark.xdist_group("trained_run")
 def test_evaluate_on_other_data_uses_its_whole_test_split(trained_run, tmp_path):
     other = write_reviews_csv(tmp_path / "other.csv", n_test=80, seed=3)
-    evaluated = run_zoo("evaluate", str(trained_run), "--data", str(other))
+    evaluated = invoke_zoo("evaluate", str(trained_run), "--data", str(other))
     assert evaluated.returncode == 0, evaluated.stderr
     assert "on 80 texts" in evaluated.stdout
 

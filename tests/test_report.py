@@ -47,7 +47,8 @@ class _Page(html.parser.HTMLParser):
 
 @pytest.fixture(scope="module")
 def benched(tmp_path_factory):
-    """A 2-model, 2-seed bench on small data, with its report."""
+    """A 2-model, 2-seed bench on small data, with its report (its tests share one xdist
+    worker, so it is made once)."""
     root = tmp_path_factory.mktemp("report")
     data = write_reviews_csv(root / "reviews.csv", flip_every=7)
     results, out = root / "results.csv", root / "report"
@@ -61,6 +62,7 @@ def benched(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("benched")
 def test_each_run_stores_its_predictions_and_history(benched):
     results, _ = benched
     rows = read_results(results)
@@ -73,6 +75,7 @@ def test_each_run_stores_its_predictions_and_history(benched):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("benched")
 def test_the_report_holds_every_figure_and_the_results_numbers(benched):
     results, out = benched
     assert {p.name for p in out.iterdir()} == {
@@ -107,6 +110,7 @@ def test_the_report_holds_every_figure_and_the_results_numbers(benched):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("benched")
 def test_the_page_renders_in_a_headless_browser_without_console_errors(benched):
     browser = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
     if browser is None:

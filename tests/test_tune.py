@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.clirun import run_zoo, start_zoo
+from tests.clirun import invoke_zoo, start_zoo
 from tests.conftest import write_reviews_csv
 from zoo import ArchitectureSpec, HParam
 from zoo.bench.driver import BenchPlan, run_benchmark
@@ -292,7 +292,7 @@ def test_a_killed_then_interrupted_tune_resumes_without_repeating_or_losing_tria
         assert all(finished[n] == v for n, v in kept.items())  # none lost, none told again
         kept = finished
     assert len(kept) < 4
-    resumed = run_zoo(*args)
+    resumed = invoke_zoo(*args)  # in this process: the killed and interrupted are what is tested
     assert resumed.returncode == 0, resumed.stderr
     study = _study_of(tmp_path)
     finished = {t.number: t.value for t in studies.finished(study)}
