@@ -35,7 +35,7 @@ def on_ray(address: str, retries: int = 2) -> ExecutorSettings:
 
 
 def test_ray_gives_the_rows_of_local(reviews_csv, tmp_path, ray_address):
-    models = ("cnn1d", "lstm")
+    models = ("cnn1d", "bow_logreg")
     local = run_benchmark(tiny_plan(reviews_csv, tmp_path / "a.csv", models), lambda _: None)
     messages: list[str] = []
     plan = tiny_plan(reviews_csv, tmp_path / "b.csv", models, 1, on_ray(ray_address))
@@ -52,11 +52,11 @@ def test_ray_gives_the_rows_of_local(reviews_csv, tmp_path, ray_address):
 def test_a_killed_worker_is_retried_and_recorded_once(reviews_csv, tmp_path, ray_address, install):
     install("zoo-fragile", "fragile_plugin", fragile_plugin(tmp_path / "m"))
     results = tmp_path / "r.csv"
-    plan = tiny_plan(reviews_csv, results, ("fragile",), 2, on_ray(ray_address))
+    plan = tiny_plan(reviews_csv, results, ("fragile",), 1, on_ray(ray_address))
     rows = run_benchmark(plan, lambda _: None)
-    assert (tmp_path / "m").exists()  # one worker did die
-    assert [row.status for row in rows] == ["ok", "ok"]
-    assert sorted(row.seed for row in read_results(results)) == [0, 1]
+    assert (tmp_path / "m").exists()  # its worker did die
+    assert [row.status for row in rows] == ["ok"]
+    assert [row.seed for row in read_results(results)] == [0]
 
 
 def test_a_worker_that_keeps_dying_is_one_error_row(reviews_csv, tmp_path, ray_address, install):
