@@ -104,6 +104,7 @@ def test_a_killed_then_interrupted_bench_keeps_finished_rows_and_resume_complete
             assert err.count("skip:") == len(finished)
         rows = read_results(results)
         assert len(finished) < len(rows) < 4 and rows[: len(finished)] == finished
+        assert all(row.ok for row in rows), [row.error for row in rows]  # no run of the signal
         finished = rows
     resumed = invoke_zoo(*args)  # in this process: the interrupted ones are what is tested
     assert resumed.returncode == 0, resumed.stderr

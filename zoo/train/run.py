@@ -4,7 +4,8 @@ plugin kit train a model.
 ``execute`` checks that Keras runs the backend the run was planned for, warns where the settings
 take a model off its fast path, trains (``zoo.train.trainer``) with Keras's progress on stderr,
 lets the caller keep what it needs of the trained model, and clears Keras's session. A failure
-is returned in the outcome, never raised, so a bench goes on to its next run.
+is returned in the outcome, never raised, so a bench goes on to its next run; an interrupt is
+raised, whatever error it surfaced as.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zoo.errors import TrainingError
+from zoo.interrupts import check_interrupted
 
 if TYPE_CHECKING:  # NumPy and Keras only once a run executes
     from zoo.data.prepare import PreparedData
@@ -71,6 +73,7 @@ def execute(
         if keep is not None:
             keep(outcome)
     except Exception as exc:  # one model's failure must not stop the others
+        check_interrupted()  # an interrupt that C code turned into another error is still one
         outcome.result, outcome.error = None, exc
     finally:
         keras.backend.clear_session()
