@@ -8,7 +8,8 @@ import os
 import signal
 import subprocess
 import sys
-from contextlib import nullcontext, redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext, redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
 
@@ -46,6 +47,20 @@ def start_zoo(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
     )
 
 
+@contextmanager
+def interrupt_handlers_restored() -> Iterator[None]:
+    """SIGINT's and SIGTERM's handlers and the unraisable hook as they were before the block
+    (``zoo.interrupts.catch_interrupts`` replaces all three)."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        sys.unraisablehook = hook
+
+
 def invoke_zoo(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """Run ``zoo ARGS`` through its entry point in this process and capture its output;
     ``stdin``: what it reads on standard input.
@@ -58,19 +73,19 @@ def invoke_zoo(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
 
     stdout, stderr = io.StringIO(), io.StringIO()
     code: int | str | None = 0
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    hook = sys.unraisablehook
     argv = mock.patch.object(sys, "argv", ["zoo", *args])
     given = mock.patch.object(sys, "stdin", io.StringIO(stdin)) if stdin is not None else None
-    with redirect_stdout(stdout), redirect_stderr(stderr), argv, given or nullcontext():
+    with (
+        redirect_stdout(stdout),
+        redirect_stderr(stderr),
+        argv,
+        given or nullcontext(),
+        interrupt_handlers_restored(),
+    ):
         try:
             main()
         except SystemExit as exit_:
             code = exit_.code
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-            sys.unraisablehook = hook
     returncode = code if isinstance(code, int) else (0 if code is None else 1)
     output, errors = stdout.getvalue(), stderr.getvalue()
     return subprocess.CompletedProcess(["zoo", *args], returncode, output, errors)

@@ -7,13 +7,13 @@ import csv
 import importlib
 import os
 import random
-import signal
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.clirun import interrupt_handlers_restored
 from tests.fakedist import write_dist_info
 from zoo import interrupts
 from zoo.registry import reset_registry
@@ -76,13 +76,10 @@ def isolated_environment(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def caught(monkeypatch):
     """``catch_interrupts`` installed for one test, the previous handlers restored after."""
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     monkeypatch.setattr(interrupts, "_received", [])
-    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
-    interrupts.catch_interrupts()
-    yield
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
+    with interrupt_handlers_restored():
+        interrupts.catch_interrupts()
+        yield
 
 
 @pytest.fixture
