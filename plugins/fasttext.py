@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
-from zoo.blocks import custom_layers
+from zoo.blocks import custom_layers, ngram_buckets
 
 
 def build(
@@ -58,7 +60,14 @@ def zoo_register_architectures(register):
                 "ngrams": HParam(
                     2, "longest n-gram embedded besides the words", 1, 5, search=(1, 3)
                 ),
-                "buckets": HParam(2**18, "hash buckets of the n-grams", 1, 2**22, tune=False),
+                "buckets": HParam(
+                    2**18,
+                    "hash buckets of the n-grams (default: 4 per training token, a power of "
+                    "two, at most 2**18)",
+                    1,
+                    2**22,
+                    tune=False,
+                ),
                 "binary": HParam(
                     True, "count each word and n-gram once per text", search=(False, True)
                 ),
@@ -70,5 +79,6 @@ def zoo_register_architectures(register):
             tags=("linear", "n-gram", "embedding"),
             custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.01},
+            data_defaults=partial(ngram_buckets, most=2**18),
         )
     )

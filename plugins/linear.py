@@ -8,14 +8,27 @@ training split through ``adapt``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
-from zoo.blocks import custom_layers
+from zoo.blocks import custom_layers, ngram_buckets
 
 NGRAMS = HParam(1, "longest n-gram: 1 words, 2 adds bigrams, 3 trigrams", 1, 5, search=(1, 3))
 BIGRAMS = HParam(2, NGRAMS.help, 1, 5, search=(1, 3))
-BUCKETS = HParam(
-    2**20, "hash buckets shared by the n-grams longer than one word", 1, 2**22, tune=False
-)
+
+
+def _buckets(most: int) -> HParam:
+    return HParam(
+        most,
+        "hash buckets of the n-grams longer than one word (default: 4 per training token, a "
+        f"power of two, at most 2**{most.bit_length() - 1})",
+        1,
+        2**22,
+        tune=False,
+    )
+
+
+BUCKETS = _buckets(2**20)
 
 
 def _ngram_ids(input_spec: InputSpec, ngrams: int, buckets: int):
@@ -72,6 +85,7 @@ def zoo_register_architectures(register):
             tags=("linear", "n-gram"),
             custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.003},
+            data_defaults=partial(ngram_buckets, most=BUCKETS.default),
         )
     )
     register(
@@ -91,6 +105,7 @@ def zoo_register_architectures(register):
             custom_objects=custom_layers,
             # unit-length TF-IDF rows give small logits: weights must travel far
             train_defaults={"learning_rate": 0.05},
+            data_defaults=partial(ngram_buckets, most=BUCKETS.default),
         )
     )
     register(
@@ -100,7 +115,7 @@ def zoo_register_architectures(register):
             description="Naive Bayes log-count ratios of binary words to trigrams, linear model",
             hparams={
                 "ngrams": HParam(3, "longest n-gram (Wang & Manning used 2)", 1, 5, search=(1, 3)),
-                "buckets": HParam(2**22, BUCKETS.help, 1, 2**22, tune=False),
+                "buckets": _buckets(2**22),
                 "alpha": HParam(
                     1.0, "smoothing of the naive Bayes counts", 1e-6, search=(0.1, 10.0), log=True
                 ),
@@ -109,5 +124,6 @@ def zoo_register_architectures(register):
             tags=("linear", "n-gram"),
             custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.003},
+            data_defaults=partial(ngram_buckets, most=2**22),
         )
     )

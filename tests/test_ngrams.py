@@ -14,6 +14,7 @@ from zoo.data.prepare import prepare_data
 from zoo.data.settings import DataSettings
 from zoo.errors import ConfigError, PluginError
 from zoo.experiment import Experiment
+from zoo.spec import TrainingSplit
 from zoo.train.settings import TrainSettings
 
 VOCAB = 10
@@ -177,3 +178,43 @@ def test_architecture_training_defaults_sit_below_every_user_setting():
     assert (settings.learning_rate, settings.epochs, settings.batch_size) == (0.05, 2, 8)
     with pytest.raises(PluginError, match="unknown training setting 'lr'"):
         ExperimentConfig().train_settings("bad", {"lr": 0.1})
+
+
+def test_hash_buckets_follow_the_training_tokens_up_to_the_architectures_most():
+    from zoo.blocks import ngram_buckets
+
+    assert ngram_buckets(TrainingSplit(10, 1_000), most=2**22) == {"buckets": 4096}
+    assert ngram_buckets(TrainingSplit(10, 1_025), most=2**22) == {"buckets": 8192}
+    assert ngram_buckets(TrainingSplit(10**5, 10**8), most=2**18) == {"buckets": 2**18}
+    assert zoo.get_spec("nbsvm").defaults_for(TrainingSplit(50, 1_000))["buckets"] == 4096
+
+
+def test_planned_runs_size_the_ngram_table_to_the_data_unless_the_user_sets_it(tmp_path):
+    path = write_reviews_csv(tmp_path / "reviews.csv")
+    specs = [zoo.get_spec("nbsvm"), zoo.get_spec("fasttext"), zoo.get_spec("cnn1d")]
+
+    def planned(**hparams) -> tuple[int, dict[str, dict]]:
+        config = ExperimentConfig(data={"path": str(path)}, hparams=hparams)
+        data, runs = Experiment.from_config(config, specs).prepare(lambda _: None, summary=False)
+        tokens = int(np.count_nonzero(data.x_train))
+        assert tokens > 1_000
+        return tokens, {run.spec.name: run.hparams for run in runs}
+
+    tokens, hparams = planned()
+    expected = 1 << (4 * tokens - 1).bit_length()  # the power of two holding 4 per token
+    assert hparams["nbsvm"]["buckets"] == hparams["fasttext"]["buckets"] == expected
+    assert "buckets" not in hparams["cnn1d"]
+    _, hparams = planned(buckets=999, fasttext={"buckets": 77})
+    assert (hparams["nbsvm"]["buckets"], hparams["fasttext"]["buckets"]) == (999, 77)
+
+
+def test_data_defaults_may_set_declared_hyperparameters_only():
+    spec = zoo.ArchitectureSpec(
+        "sized", lambda s, width=1: None, "x", hparams={"width": 1}, data_defaults=_too_wide
+    )
+    with pytest.raises(PluginError, match="its data_defaults set 'height'"):
+        spec.defaults_for(TrainingSplit(1, 1))
+
+
+def _too_wide(split: TrainingSplit) -> dict[str, int]:
+    return {"width": split.tokens, "height": 2}

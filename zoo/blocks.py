@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from zoo.spec import InputSpec
+from zoo.spec import InputSpec, TrainingSplit
 
 POOLINGS = ("last", "max", "mean_max")
+BUCKETS_PER_TOKEN = 4  # n-grams of two lengths fill at most half the table
 
 
 def token_input(input_spec: InputSpec, any_length: bool = False) -> Any:
@@ -94,6 +95,18 @@ def pool_over_time(sequence: Any, pooling: str, tokens: Any) -> Any:
         return maximum
     mean = MaskedMean(name="mean_over_time")([sequence, tokens])
     return keras.layers.Concatenate(name="mean_max")([mean, maximum])
+
+
+def ngram_buckets(split: TrainingSplit, most: int) -> dict[str, int]:
+    """``buckets`` for the hashed n-grams of a training ``split`` (an ``ArchitectureSpec``'s
+    ``data_defaults``, with ``functools.partial`` for ``most``): the power of two that holds
+    ``BUCKETS_PER_TOKEN`` per token, at most ``most``.
+
+    A table sized to the data keeps small data fast: 2**22 buckets for six classes are 25
+    million weights that the optimizer updates at every step, however few the texts.
+    """
+    wanted = max(BUCKETS_PER_TOKEN * split.tokens, 1)
+    return {"buckets": min(most, 1 << (wanted - 1).bit_length())}
 
 
 def custom_layers() -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from zoo.data.settings import DataSettings, infer_dataset
 from zoo.errors import ConfigError, PluginError
-from zoo.spec import ArchitectureSpec, coerce_value, suggestion
+from zoo.spec import ArchitectureSpec, TrainingSplit, coerce_value, suggestion
 from zoo.train.settings import TrainSettings
 
 EMBEDDING_DIM = "embedding_dim"
@@ -83,9 +83,13 @@ class ExperimentConfig:
         return settings
 
     def hparams_for(
-        self, spec: ArchitectureSpec, embedding_width: int | None = None
+        self,
+        spec: ArchitectureSpec,
+        embedding_width: int | None = None,
+        split: TrainingSplit | None = None,
     ) -> dict[str, Any]:
-        """Resolved hyperparameters: global values the architecture has, then its own table.
+        """Resolved hyperparameters: the defaults (those that follow the data set for the
+        training ``split`` when given), global values the architecture has, then its own table.
 
         Pretrained vectors of ``embedding_width`` set ``embedding_dim``; a different value
         chosen by the user is an error rather than silently ignored.
@@ -94,7 +98,8 @@ class ExperimentConfig:
             k: v for k, v in self.hparams.items() if not isinstance(v, dict) and k in spec.hparams
         }
         chosen = {**shared, **self.hparams.get(spec.name, {})}
-        resolved = spec.resolve(chosen)
+        defaults = spec.defaults_for(split) if split is not None else {}
+        resolved = spec.resolve({**defaults, **chosen})
         if embedding_width is None or EMBEDDING_DIM not in resolved:
             return resolved
         if EMBEDDING_DIM in chosen and resolved[EMBEDDING_DIM] != embedding_width:

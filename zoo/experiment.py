@@ -26,7 +26,7 @@ from zoo.data.prepare import (
 from zoo.data.settings import DATA_LOCATIONS, DataSettings
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError
-from zoo.spec import ArchitectureSpec
+from zoo.spec import ArchitectureSpec, TrainingSplit
 from zoo.train.length import planned_length
 from zoo.train.settings import TrainSettings
 
@@ -50,14 +50,13 @@ class PlannedRun:
 
 @dataclass(frozen=True)
 class Experiment:
-    """Checked settings, each resolved once: the data every architecture shares, and how each
-    architecture trains (its training settings and hyperparameters)."""
+    """Checked settings, each resolved once: the data every architecture shares and how each
+    architecture trains; hyperparameters are resolved with the data (``plan_runs``)."""
 
     data_settings: DataSettings
     config: ExperimentConfig
     specs: tuple[ArchitectureSpec, ...]
     train: dict[str, TrainSettings]
-    hparams: dict[str, dict[str, Any]]
 
     @classmethod
     def from_config(cls, config: ExperimentConfig, specs: list[ArchitectureSpec]) -> Experiment:
@@ -71,8 +70,7 @@ class Experiment:
                     f"bench it without --embeddings, or set embeddings per architecture "
                     f"in a config file ([train.ARCH] embeddings = ...)"
                 )
-        hparams = {spec.name: config.hparams_for(spec) for spec in specs}
-        return cls(config.data_settings(), config, tuple(specs), train, hparams)
+        return cls(config.data_settings(), config, tuple(specs), train)
 
     def prepare(
         self, report: Callable[[str], None] = print, summary: bool = True
@@ -93,18 +91,21 @@ class Experiment:
     def plan_runs(
         self, data: PreparedData, report: Callable[[str], None] = print
     ) -> list[PlannedRun]:
-        """One run per architecture on ``data``, each embeddings file read once."""
+        """One run per architecture on ``data``, each embeddings file read once; epochs and
+        the hyperparameters the user leaves unset follow the training split."""
         loaded: dict[str, EmbeddingMatrix] = {}
+        split = TrainingSplit.of(data.x_train)
         runs = []
         for spec in self.specs:
-            train, hparams, vectors = self.train[spec.name], self.hparams[spec.name], None
+            train, width, vectors = self.train[spec.name], None, None
             if train.embeddings:
                 if train.embeddings not in loaded:
                     loaded[train.embeddings] = load_embedding_matrix(
                         train.embeddings, data.vectorizer.vocabulary
                     )
                 vectors = loaded[train.embeddings]
-                hparams = self.config.hparams_for(spec, vectors.width)  # embedding_dim: theirs
+                width = vectors.width  # embedding_dim: theirs
+            hparams = self.config.hparams_for(spec, width, split)
             train = planned_length(train, len(data.x_train))  # auto epochs follow the data
             runs.append(PlannedRun(spec, train, hparams, vectors))
         for path, vectors in loaded.items():  # once every run is known to be valid

@@ -34,6 +34,19 @@ class InputSpec:
 
 
 @dataclass(frozen=True)
+class TrainingSplit:
+    """What hyperparameter defaults that follow the data see of the training split."""
+
+    texts: int
+    tokens: int  # word tokens, padding left out
+
+    @classmethod
+    def of(cls, token_ids: Any) -> TrainingSplit:
+        """The split of encoded ``token_ids`` (padded with id 0)."""
+        return cls(len(token_ids), int((token_ids != 0).sum()))
+
+
+@dataclass(frozen=True)
 class HParam:
     """One hyperparameter: its default, a short help, optional bounds or choices, and its type.
 
@@ -132,6 +145,8 @@ class ArchitectureSpec:
 
     ``train_defaults`` are training settings the architecture trains best with (a linear model's
     larger learning rate, say); recipes, config files and flags override them.
+    ``data_defaults(split)`` gives hyperparameter defaults that follow the training split (a
+    hash table sized to its tokens, say); values the user sets override them.
     """
 
     name: str
@@ -142,6 +157,7 @@ class ArchitectureSpec:
     tags: tuple[str, ...] = ()
     custom_objects: Callable[[], dict[str, Any]] | None = None
     train_defaults: Mapping[str, Any] = field(default_factory=dict)
+    data_defaults: Callable[[TrainingSplit], Mapping[str, Any]] | None = None
     provider: str = ""
     provider_version: str = ""
 
@@ -166,6 +182,17 @@ class ArchitectureSpec:
     @property
     def defaults(self) -> dict[str, Any]:
         return {key: hp.default for key, hp in self.hparams.items()}
+
+    def defaults_for(self, split: TrainingSplit) -> dict[str, Any]:
+        """The defaults, with those that follow the data set for ``split``."""
+        following = dict(self.data_defaults(split)) if self.data_defaults else {}
+        unknown = [key for key in following if key not in self.hparams]
+        if unknown:
+            raise PluginError(
+                f"architecture '{self.name}': its data_defaults set '{unknown[0]}', which is not "
+                "a declared hyperparameter"
+            )
+        return {**self.defaults, **following}
 
     def resolve(self, overrides: Mapping[str, Any]) -> dict[str, Any]:
         """The defaults updated with ``overrides``, each checked and coerced to its type."""

@@ -22,7 +22,7 @@ from zoo.config import EMBEDDING_DIM
 from zoo.data.prepare import PreparedData
 from zoo.data.text import Vectorizer
 from zoo.registry import ENTRY_POINT_GROUP, get_registry
-from zoo.spec import ArchitectureSpec, InputSpec
+from zoo.spec import ArchitectureSpec, InputSpec, TrainingSplit
 
 TINY_VOCAB = 10
 TINY_LENGTH = 8
@@ -68,20 +68,27 @@ def tiny_data(num_classes: int = 2, seed: int = 0) -> PreparedData:
 
 
 def check_defaults(spec: ArchitectureSpec) -> None:
-    """Every default hyperparameter passes the spec's own checks."""
+    """Every default hyperparameter passes the spec's own checks, those that follow the data
+    too, on a tiny training split and on a large one."""
     assert spec.resolve(spec.defaults) == spec.defaults, f"{spec.name}: defaults do not resolve"
+    for split in (TrainingSplit(TINY_ROWS, TINY_ROWS * TINY_LENGTH), TrainingSplit(10**6, 10**9)):
+        defaults = spec.defaults_for(split)
+        assert spec.resolve(defaults) == defaults, f"{spec.name}: data defaults do not resolve"
 
 
 def check_build_and_fit(spec: ArchitectureSpec, num_classes: int, **hparams: Any) -> Any:
-    """Train one epoch on tiny data as every run trains (``zoo.train.run.execute``): the run
-    checks the model's contract (``zoo.train.contract``), feeds it length-bucketed batches as
-    the bench does, and fails on a loss that is not finite. Returns the fitted model."""
+    """Train one epoch on tiny data as every run trains (``zoo.train.run.execute``, with the
+    defaults that follow these data): the run checks the model's contract
+    (``zoo.train.contract``), feeds it length-bucketed batches as the bench does, and fails on
+    a loss that is not finite. Returns the fitted model."""
     from zoo.experiment import PlannedRun
     from zoo.train.run import execute
     from zoo.train.settings import TrainSettings
 
-    run = PlannedRun(spec, TrainSettings(epochs=1, batch_size=TINY_BATCH), spec.resolve(hparams))
-    outcome = execute(run, tiny_data(num_classes), verbose=0)
+    data = tiny_data(num_classes)
+    chosen = {**spec.defaults_for(TrainingSplit.of(data.x_train)), **hparams}
+    run = PlannedRun(spec, TrainSettings(epochs=1, batch_size=TINY_BATCH), spec.resolve(chosen))
+    outcome = execute(run, data, verbose=0)
     if outcome.error is not None:
         raise outcome.error
     return outcome.result.model
