@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -34,10 +35,12 @@ def test_plugins_json_shows_status():
 
 
 def test_info_shows_hparams_and_parameter_count():
-    result = run_zoo("info", "cnn_lstm")
+    result = invoke_zoo("info", "cnn_lstm")
     assert result.returncode == 0, result.stderr
     assert "pool_size" in result.stdout and "tutorial seed" in result.stdout
     assert "Total params" in result.stdout
+    nbsvm = invoke_zoo("info", "nbsvm").stdout
+    assert re.search(r"buckets +int +4194304 ", nbsvm), nbsvm  # as written, not 4.1943e+06
 
 
 @pytest.fixture(scope="module")

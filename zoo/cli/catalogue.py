@@ -66,7 +66,8 @@ def info_command(name: str, backend: str | None) -> None:
     recommended = ", ".join(f"{k}={v}" for k, v in spec.train_defaults.items())
     click.echo(f"training:  {recommended or 'the shared defaults'}\n")
     rows = [[key, hp.type.__name__, str(hp.default), hp.help] for key, hp in spec.hparams.items()]
-    click.echo(tabulate(rows, headers=["hyperparameter", "type", "default", "help"]))
+    headers = ["hyperparameter", "type", "default", "help"]
+    click.echo(tabulate(rows, headers=headers, disable_numparse=True))  # 4194304, not 4.2e+06
     select_backend(backend)
     from zoo.backend import import_keras
     from zoo.data.settings import DataSettings
