@@ -201,6 +201,23 @@ def test_members_benched_into_other_files_join_with_their_run_logs(tmp_path):
     assert missing.returncode == 2 and "gone.csv does not exist" in missing.stderr
 
 
+def test_a_new_results_file_takes_the_members_of_every_data_from_the_sources(tmp_path):
+    first = _bench(tmp_path / "first", {"a": 0.8})
+    second = _bench(tmp_path / "second", {"b": 0.75, "c": 0.7})
+    other_data = _bench(tmp_path / "other", {"d": 0.9, "e": 0.6}, fingerprint="e" * 16)
+    new = tmp_path / "combined" / "results.csv"
+    sources = ("--from", str(first), "--from", str(second), "--from", str(other_data))
+    shown = invoke_zoo("ensemble", str(new), "--method", "mean", *sources)
+    assert shown.returncode == 0, shown.stderr
+    models = sorted({row.model for row in read_results(new)})
+    assert models == ["a", "b", "c", "d", "e", "ensemble(a+b+c)", "ensemble(d+e)"]
+    alone = invoke_zoo("ensemble", str(tmp_path / "alone.csv"), "--from", str(first))
+    assert alone.returncode == 2 and "two architectures or more" in alone.stderr
+    assert not (tmp_path / "alone.csv").exists()  # nothing half-written
+    without = invoke_zoo("ensemble", str(tmp_path / "none.csv"))
+    assert without.returncode == 2 and "none.csv does not exist" in without.stderr
+
+
 @pytest.mark.slow
 def test_zoo_ensemble_prints_the_ensemble_beside_its_members(tmp_path):
     results = _bench(tmp_path, {"a": 0.8, "b": 0.75})

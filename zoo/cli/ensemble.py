@@ -39,7 +39,8 @@ from zoo.report.table import FORMATS, render_by_data
     multiple=True,
     type=click.Path(),
     help="Another results file to take members from (repeatable): its runs of RESULTS's data "
-    "are copied into RESULTS with their run logs, as if benched there.",
+    "(of any data when RESULTS is new) are copied into RESULTS with their run logs, as if "
+    "benched there.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def ensemble_command(
@@ -69,7 +70,7 @@ def ensemble_command(
             "results file made by zoo bench"
         )
     members_from = [Path(source) for source in sources]
-    for given in (path, *members_from):
+    for given in (*([] if members_from and not path.exists() else [path]), *members_from):
         if not given.is_file():
             raise ConfigError(f"results file {given} does not exist; name one made by zoo bench")
     built = ensemble_results(path, list(models), method, members_from)

@@ -113,18 +113,20 @@ def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Me
 
 def copy_members(results_path: Path, sources: list[Path], models: list[str] | None) -> int:
     """Copy into the results file, each with its run log, the finished runs of ``models``
-    (every architecture when None) that ``sources`` hold on the data of its rows and it lacks:
-    rows of equal run keys are interchangeable, and an ensemble, its table and its report then
-    find every member in one file. Nothing is copied unless every run log is found and the
-    members can be chosen. The count.
+    (every architecture when None) that ``sources`` hold on the data of its rows (on any data
+    when it does not exist yet) and it lacks: rows of equal run keys are interchangeable, and an
+    ensemble, its table and its report then find every member in one file. Nothing is copied
+    unless every run log is found and the members can be chosen. The count.
     """
-    rows = read_results(results_path)
+    rows = read_results(results_path) if results_path.exists() else []
     data = {_data_of(row) for row in rows}
     present = {(row.config_hash, row.seed) for row in rows}
     copies: list[tuple[ResultRow, RunLog]] = []
     for source in sources:
         for row in read_results(source):
-            if not row.ok or (row.model or "").startswith(PREFIX) or _data_of(row) not in data:
+            if not row.ok or (row.model or "").startswith(PREFIX):
+                continue
+            if rows and _data_of(row) not in data:
                 continue
             if (models and row.model not in models) or (row.config_hash, row.seed) in present:
                 continue
