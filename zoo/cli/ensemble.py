@@ -70,7 +70,8 @@ def ensemble_command(
             "results file made by zoo bench"
         )
     members_from = [Path(source) for source in sources]
-    for given in (*([] if members_from and not path.exists() else [path]), *members_from):
+    new_from_sources = bool(members_from) and not path.exists()
+    for given in members_from if new_from_sources else [path, *members_from]:
         if not given.is_file():
             raise ConfigError(f"results file {given} does not exist; name one made by zoo bench")
     built = ensemble_results(path, list(models), method, members_from)
