@@ -79,8 +79,11 @@ def test_auto_takes_the_method_best_on_held_out_validation_and_the_simpler_on_a_
     assert len(set(scores.values())) == 1 and method == "mean"
 
 
-def _bench(tmp_path, members: dict[str, float], fingerprint: str = "f" * 16, seeds=(0, 1)):
-    """A results file of ``members`` (name → test accuracy) with their run logs."""
+def _bench(
+    tmp_path, members: dict[str, float], fingerprint: str = "f" * 16, seeds=(0, 1), **columns
+):
+    """A results file of ``members`` (name → test accuracy) with their run logs; ``columns``
+    of every row."""
     results = tmp_path / "results.csv"
     for number, (model, accuracy) in enumerate(members.items()):
         for seed in seeds:
@@ -89,6 +92,7 @@ def _bench(tmp_path, members: dict[str, float], fingerprint: str = "f" * 16, see
                 data_fingerprint=fingerprint, train_size=1000, val_size=200, test_size=300,
                 num_classes=2, test_accuracy=accuracy, best_val_accuracy=accuracy,
                 train_seconds=10.0 * (number + 1), params=100, dataset="toy",
+                **{"max_tokens": 30000, "sequence_length": 256, **columns},
             )  # fmt: skip
             log = RunLog(
                 _outputs(TEST, accuracy, 10 * number + seed), TEST, {}, ["neg", "pos"],
@@ -167,6 +171,19 @@ def test_runs_of_other_data_are_refused(tmp_path):
         build_ensembles(results, ["a", "b"], "weighted")
     with pytest.raises(ConfigError, match="no finished run of 'z'"):
         build_ensembles(results, ["a", "z"], "weighted")
+
+
+def test_members_of_one_split_may_encode_the_texts_differently(tmp_path):
+    results = _bench(tmp_path, {"a": 0.8, "b": 0.75})
+    wide = _bench(tmp_path / "wide", {"c": 0.7}, max_tokens=300000, sequence_length=2048)
+    assert invoke_zoo("ensemble", str(results), "--from", str(wide)).returncode == 0
+    rows = {(row.model, row.seed): row for row in read_results(results)}
+    both = rows[("ensemble(a+b+c)", 0)]
+    assert (both.max_tokens, both.sequence_length, both.train_size) == (None, None, 1000)
+    build = invoke_zoo("ensemble", str(results), "a", "b", "--method", "mean")
+    assert build.returncode == 0, build.stderr
+    pair = read_results(results)[-1]
+    assert (pair.model, pair.max_tokens, pair.sequence_length) == ("ensemble(a+b)", 30000, 256)
 
 
 def test_members_benched_into_other_files_join_with_their_run_logs(tmp_path):

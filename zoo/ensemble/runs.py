@@ -16,6 +16,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,15 +32,10 @@ from zoo.train.outputs import RunLog, macro_f1, predict_labels
 from zoo.train.run import timestamp
 
 PREFIX = "ensemble("
-SHARED = (  # columns every member must share: the same data and split
-    "data_fingerprint",
-    "train_size",
-    "val_size",
-    "test_size",
-    "num_classes",
-    "max_tokens",
-    "sequence_length",
-)
+# columns every member must share: the same data and split (the split never depends on how
+# the texts are encoded, so members may differ in vocabulary and length)
+SHARED = ("data_fingerprint", "train_size", "val_size", "test_size", "num_classes")
+ENCODING = ("max_tokens", "sequence_length")  # the ensemble row's where all members agree
 CARRIED = (*SHARED, "dataset", "text_column", "label_column", "backend", "keras_version",
            "framework_version", "device")  # fmt: skip
 
@@ -254,6 +250,7 @@ def _ensemble(
         hparams=json.dumps(settings, sort_keys=True),
         command=command,
         **{column: getattr(member_rows[0], column) for column in CARRIED},
+        **{column: _common(member_rows, column) for column in ENCODING},
     )
     log = RunLog(
         combined.test,
@@ -264,6 +261,12 @@ def _ensemble(
         first.val_labels,
     )
     return row, log
+
+
+def _common(rows: list[ResultRow], column: str) -> Any:
+    """The value of ``column`` every row has, else None."""
+    values = {getattr(row, column) for row in rows}
+    return values.pop() if len(values) == 1 else None
 
 
 def record_runs(results_path: Path, runs: list[tuple[ResultRow, RunLog]]) -> None:
