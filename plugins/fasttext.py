@@ -7,6 +7,14 @@ from functools import partial
 from zoo import ArchitectureSpec, HParam, InputSpec, hookimpl
 from zoo.blocks import custom_layers, ngram_buckets
 
+BUCKETS = HParam(
+    2**18,
+    "hash buckets of the n-grams (default: 4 per training token, a power of two, at most 2**18)",
+    1,
+    2**22,
+    tune=False,
+)
+
 
 def build(
     input_spec: InputSpec,
@@ -60,14 +68,7 @@ def zoo_register_architectures(register):
                 "ngrams": HParam(
                     2, "longest n-gram embedded besides the words", 1, 5, search=(1, 3)
                 ),
-                "buckets": HParam(
-                    2**18,
-                    "hash buckets of the n-grams (default: 4 per training token, a power of "
-                    "two, at most 2**18)",
-                    1,
-                    2**22,
-                    tune=False,
-                ),
+                "buckets": BUCKETS,
                 "binary": HParam(
                     True, "count each word and n-gram once per text", search=(False, True)
                 ),
@@ -79,6 +80,6 @@ def zoo_register_architectures(register):
             tags=("linear", "n-gram", "embedding"),
             custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.01},
-            data_defaults=partial(ngram_buckets, most=2**18),
+            data_defaults=partial(ngram_buckets, most=BUCKETS.default),
         )
     )

@@ -29,6 +29,7 @@ def _buckets(most: int) -> HParam:
 
 
 BUCKETS = _buckets(2**20)
+NBSVM_BUCKETS = _buckets(2**22)
 
 
 def _ngram_ids(input_spec: InputSpec, ngrams: int, buckets: int):
@@ -115,7 +116,7 @@ def zoo_register_architectures(register):
             description="Naive Bayes log-count ratios of binary words to trigrams, linear model",
             hparams={
                 "ngrams": HParam(3, "longest n-gram (Wang & Manning used 2)", 1, 5, search=(1, 3)),
-                "buckets": _buckets(2**22),
+                "buckets": NBSVM_BUCKETS,
                 "alpha": HParam(
                     1.0, "smoothing of the naive Bayes counts", 1e-6, search=(0.1, 10.0), log=True
                 ),
@@ -124,6 +125,6 @@ def zoo_register_architectures(register):
             tags=("linear", "n-gram"),
             custom_objects=custom_layers,
             train_defaults={"learning_rate": 0.003},
-            data_defaults=partial(ngram_buckets, most=2**22),
+            data_defaults=partial(ngram_buckets, most=NBSVM_BUCKETS.default),
         )
     )
