@@ -88,11 +88,12 @@ def _bench(
     for number, (model, accuracy) in enumerate(members.items()):
         for seed in seeds:
             row = ResultRow(
-                model=model, seed=seed, status="ok", config_hash=f"{model}-key",
+                model=model, seed=seed, status="ok",
                 data_fingerprint=fingerprint, train_size=1000, val_size=200, test_size=300,
                 num_classes=2, test_accuracy=accuracy, best_val_accuracy=accuracy,
                 train_seconds=10.0 * (number + 1), params=100, dataset="toy",
-                **{"max_tokens": 30000, "sequence_length": 256, **columns},
+                **{"config_hash": f"{model}-key", "max_tokens": 30000, "sequence_length": 256,
+                   **columns},
             )  # fmt: skip
             log = RunLog(
                 _outputs(TEST, accuracy, 10 * number + seed), TEST, {}, ["neg", "pos"],
@@ -218,6 +219,36 @@ def test_members_benched_into_other_files_join_with_their_run_logs(tmp_path):
     assert missing.returncode == 2 and "gone.csv does not exist" in missing.stderr
 
 
+def test_members_all_takes_every_configuration_that_ran_the_seeds(tmp_path):
+    results = _bench(tmp_path, {"a": 0.8, "b": 0.75})
+    tuned = _bench(tmp_path / "tuned", {"a": 0.9}, config_hash="a-tuned")
+    one_seed = _bench(tmp_path / "one", {"a": 0.85}, seeds=(0,), config_hash="a-seed0")
+    sources = ("--from", str(tuned), "--from", str(one_seed))
+    args = ("ensemble", str(results), "--method", "mean", "--members", "all", *sources)
+    assert invoke_zoo(*args).returncode == 0
+    rows = read_results(results)
+    built = [row for row in rows if row.model.startswith("ensemble(")]
+    assert {(row.model, row.seed) for row in built} == {
+        ("ensemble(a x2+b)", 0),
+        ("ensemble(a x2+b)", 1),
+    }
+    settings = json.loads(built[0].hparams)
+    assert settings["members"] == {"a a-tuned": "a-tuned", "a a-key": "a-key", "b": "b-key"}
+    for row in built:
+        keys = ("a-tuned", "a-key", "b-key")
+        logs = [read_log(results, r) for r in rows if r.config_hash in keys and r.seed == row.seed]
+        average = sum(as_classes(log.probabilities) for log in logs) / 3
+        assert row.test_accuracy == pytest.approx(np.mean(average.argmax(axis=1) == TEST))
+    best = invoke_zoo("ensemble", str(results), "--method", "mean")  # the default: one each
+    assert best.returncode == 0 and read_results(results)[-1].model == "ensemble(a+b)"
+    assert json.loads(read_results(results)[-1].hparams)["members"] == {
+        "a": "a-tuned",
+        "b": "b-key",
+    }
+    saved = invoke_zoo("ensemble", "run1", "run2", "--members", "all", "--out", str(tmp_path / "e"))
+    assert saved.returncode == 2 and "use one" in saved.stderr
+
+
 def test_a_new_results_file_takes_the_members_of_every_data_from_the_sources(tmp_path):
     first = _bench(tmp_path / "first", {"a": 0.8})
     second = _bench(tmp_path / "second", {"b": 0.75, "c": 0.7})
@@ -229,7 +260,7 @@ def test_a_new_results_file_takes_the_members_of_every_data_from_the_sources(tmp
     models = sorted({row.model for row in read_results(new)})
     assert models == ["a", "b", "c", "d", "e", "ensemble(a+b+c)", "ensemble(d+e)"]
     alone = invoke_zoo("ensemble", str(tmp_path / "alone.csv"), "--from", str(first))
-    assert alone.returncode == 2 and "two architectures or more" in alone.stderr
+    assert alone.returncode == 2 and "two members or more" in alone.stderr
     assert not (tmp_path / "alone.csv").exists()  # nothing half-written
     without = invoke_zoo("ensemble", str(tmp_path / "none.csv"))
     assert without.returncode == 2 and "none.csv does not exist" in without.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from zoo.cli.app import cli
-from zoo.ensemble import CHOICES
+from zoo.ensemble import ALL, BEST, CHOICES
 from zoo.errors import ConfigError
 from zoo.report.table import FORMATS, render_by_data
 
@@ -25,6 +25,15 @@ from zoo.report.table import FORMATS, render_by_data
     help="mean of the members' probabilities; weighted: Caruana's greedy selection on "
     "validation; stacked: a logistic regression on their validation probabilities; auto: "
     "of these, the one with the best held-out validation accuracy.",
+)
+@click.option(
+    "--members",
+    type=click.Choice((BEST, ALL)),
+    default=BEST,
+    show_default=True,
+    help="best: each architecture's configuration with the best mean validation accuracy; "
+    "all: also its other configurations (defaults and tuned settings, other encodings) that "
+    "ran the same seeds, for the fit to weigh.",
 )
 @click.option(
     "--out",
@@ -47,6 +56,7 @@ def ensemble_command(
     results: str,
     models: tuple[str, ...],
     method: str,
+    members: str,
     out_dir: str | None,
     sources: tuple[str, ...],
     fmt: str,
@@ -58,8 +68,11 @@ def ensemble_command(
     the arguments are 'zoo train' folders instead, and the ensemble is saved for zoo predict:
     zoo ensemble RUN RUN... --out DIR.
     """
-    if out_dir is not None and sources:
-        raise ConfigError("--from takes results files, --out 'zoo train' folders; use one")
+    if out_dir is not None and (sources or members != BEST):
+        raise ConfigError(
+            "--from and --members choose among results files' runs, --out takes 'zoo train' "
+            "folders; use one"
+        )
     if out_dir is not None:
         save_ensemble_folder([results, *models], method, Path(out_dir))
         return
@@ -74,7 +87,7 @@ def ensemble_command(
     for given in members_from if new_from_sources else [path, *members_from]:
         if not given.is_file():
             raise ConfigError(f"results file {given} does not exist; name one made by zoo bench")
-    built = ensemble_results(path, list(models), method, members_from)
+    built = ensemble_results(path, list(models), method, members_from, members)
     click.echo(render_by_data(built, fmt))
 
 
@@ -108,10 +121,15 @@ def _say(line: str) -> None:
 
 
 def ensemble_results(
-    path: Path, models: list[str], method: str, sources: list[Path] | None = None
+    path: Path,
+    models: list[str],
+    method: str,
+    sources: list[Path] | None = None,
+    members: str = BEST,
 ) -> list:
-    """Build and record the ensembles of ``models`` in ``path``, with the members ``sources``
-    hold copied in first; their rows and the members'."""
+    """Build and record the ensembles of ``models`` in ``path`` (``members``: each
+    architecture's best configuration, or all), with the members ``sources`` hold copied in
+    first; their rows and the members'."""
     from zoo.bench.results import read_results
     from zoo.ensemble.runs import (
         build_ensembles,
@@ -125,11 +143,11 @@ def ensemble_results(
         copied = copy_members(path, sources, models or None)
         _say(f"{copied} member row(s) copied into {path} from {', '.join(map(str, sources))}")
     command = shlex.join(["zoo", *sys.argv[1:]])
-    built = build_ensembles(path, models or None, method, command, report=_say)
+    built = build_ensembles(path, models or None, method, command, _say, members)
     record_runs(path, built)
     click.echo(f"zoo: {len(built)} ensemble row(s) added to {path}", err=True)
     rows = read_results(path)
-    sets = member_sets(rows, models or None)
+    sets = member_sets(rows, models or None, members)
     keys = {member.key for members in sets for member in members}
     names = {ensemble_name(members) for members in sets}
     return [row for row in rows if row.ok and (row.config_hash in keys or row.model in names)]

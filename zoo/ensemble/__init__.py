@@ -11,3 +11,4 @@ Importing this package imports nothing heavy; its modules use NumPy.
 METHODS = ("mean", "weighted", "stacked")
 AUTO = "auto"  # the method of METHODS with the best held-out validation accuracy
 CHOICES = (AUTO, *METHODS)
+BEST, ALL = "best", "all"  # members: each architecture's best configuration, or every one

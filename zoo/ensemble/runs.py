@@ -2,10 +2,12 @@
 split, combined per seed (``zoo.ensemble.combine``), each result recorded as a row with its run
 log, so the table and ``zoo report`` treat it as any model.
 
-A member is an architecture's configuration with the best mean validation accuracy in the file;
-an ensemble is built for each seed every member ran. Its row is named ``ensemble(a+b+c)``,
-holds the method and each member's run key and weight in its hyperparameters, and its
-training time is the sum of its members' (what the ensemble cost).
+A member is an architecture's configuration with the best mean validation accuracy in the file
+(``BEST``), or each of its configurations (``ALL``: tuned and default settings, other
+encodings, for the fit to weigh); an ensemble is built for each seed every member ran. Its row
+is named ``ensemble(a+b+c)`` (``a x2`` for two configurations of ``a``), holds the method and
+each member's run key and weight in its hyperparameters, and its training time is the sum of
+its members' (what the ensemble cost).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,7 @@ from zoo.bench.results import append_result, read_results
 from zoo.bench.row import OK, ResultRow
 from zoo.bench.runlog import read_log, write_log
 from zoo.config import config_hash
-from zoo.ensemble import AUTO
+from zoo.ensemble import ALL, AUTO, BEST
 from zoo.ensemble.combine import choose_method, combine, describe_choice
 from zoo.errors import ConfigError
 from zoo.train.outputs import RunLog, macro_f1, predict_labels
@@ -47,14 +50,21 @@ class Member:
     model: str
     key: str
     rows: dict[int, ResultRow]
+    label: str = ""  # the model, with its run key where the ensemble has several of it
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.model
 
 
-def choose_members(rows: list[ResultRow], models: list[str] | None) -> list[Member]:
-    """Each architecture's configuration with the best mean validation accuracy (all of the
-    file's architectures but ensembles when ``models`` is empty)."""
+def choose_members(
+    rows: list[ResultRow], models: list[str] | None, members: str = BEST
+) -> list[Member]:
+    """Each architecture's configuration with the best mean validation accuracy, or with
+    ``members`` ``ALL`` also each other configuration that ran the seeds the best one ran (all
+    of the file's architectures but ensembles when ``models`` is empty)."""
     finished = [row for row in rows if row.ok and not (row.model or "").startswith(PREFIX)]
     wanted = models or sorted({row.model for row in finished})
-    members = []
+    chosen = []
     for model in wanted:
         keys: dict[str, list[ResultRow]] = {}
         for row in finished:
@@ -62,15 +72,27 @@ def choose_members(rows: list[ResultRow], models: list[str] | None) -> list[Memb
                 keys.setdefault(row.config_hash or "", []).append(row)
         if not keys:
             raise ConfigError(f"the results hold no finished run of {model!r}; bench it first")
-        key = max(keys, key=lambda k: statistics.fmean(r.best_val_accuracy or 0 for r in keys[k]))
-        members.append(Member(model, key, {int(row.seed or 0): row for row in keys[key]}))
-    if len(members) < 2:
-        raise ConfigError("an ensemble needs two architectures or more; name them, or bench more")
-    return members
+        ranked = sorted(
+            keys, key=lambda k: -statistics.fmean(r.best_val_accuracy or 0 for r in keys[k])
+        )
+        seeds = {row.seed for row in keys[ranked[0]]}  # others join where they ran these
+        taken = [ranked[0]] + [
+            key for key in ranked[1:] if members == ALL and seeds <= {r.seed for r in keys[key]}
+        ]
+        chosen += [
+            Member(model, key, {int(row.seed or 0): row for row in keys[key]},
+                   f"{model} {key}" if len(taken) > 1 else model)
+            for key in taken
+        ]  # fmt: skip
+    if len(chosen) < 2:
+        raise ConfigError("an ensemble needs two members or more; name them, or bench more")
+    return chosen
 
 
 def ensemble_name(members: list[Member]) -> str:
-    return f"{PREFIX}{'+'.join(member.model for member in members)})"
+    counts = Counter(member.model for member in members)
+    parts = [model if n == 1 else f"{model} x{n}" for model, n in counts.items()]
+    return f"{PREFIX}{'+'.join(parts)})"
 
 
 def check_shared(members: list[Member]) -> None:
@@ -88,9 +110,12 @@ def check_shared(members: list[Member]) -> None:
                 )
 
 
-def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Member]]:
-    """The members of each data and split in the file that all of ``models`` ran on (every
-    architecture there when ``models`` is empty); one line when there is none."""
+def member_sets(
+    rows: list[ResultRow], models: list[str] | None, members: str = BEST
+) -> list[list[Member]]:
+    """The members (``members``: ``BEST`` or ``ALL``, as ``choose_members``) of each data and
+    split in the file that all of ``models`` ran on (every architecture there when ``models``
+    is empty); one line when there is none."""
     groups: dict[tuple, list[ResultRow]] = {}
     for row in rows:
         groups.setdefault(_data_of(row), []).append(row)
@@ -99,10 +124,10 @@ def member_sets(rows: list[ResultRow], models: list[str] | None) -> list[list[Me
         present = {row.model for row in group if row.ok}
         if models is None or set(models) <= present:
             with contextlib.suppress(ConfigError):  # fewer than two architectures there
-                sets.append(choose_members(group, models))
+                sets.append(choose_members(group, models, members))
     if not sets:
-        members = choose_members(rows, models)  # says which model is missing, if one is
-        check_shared(members)  # says which ones ran on other data
+        chosen = choose_members(rows, models)  # says which model is missing, if one is
+        check_shared(chosen)  # says which ones ran on other data
         raise ConfigError("the members share no data and split; bench them together first")
     return sets
 
@@ -149,14 +174,16 @@ def build_ensembles(
     method: str,
     command: str = "",
     report: Callable[[str], None] | None = None,
+    members: str = BEST,
 ) -> list[tuple[ResultRow, RunLog]]:
     """For each data and split, one ensemble row and run log per seed every member ran, not
-    yet recorded in the file. ``method`` ``auto`` takes, per data and split, the method with
-    the best held-out validation accuracy over the seeds, and ``report`` hears which."""
+    yet recorded in the file. ``members`` as ``choose_members``; ``method`` ``auto`` takes,
+    per data and split, the method with the best held-out validation accuracy over the seeds,
+    and ``report`` hears which."""
     rows = read_results(results_path)
     built = []
-    for members in member_sets(rows, models):
-        built += _build(results_path, rows, members, method, command, report)
+    for chosen in member_sets(rows, models, members):
+        built += _build(results_path, rows, chosen, method, command, report)
     return built
 
 
@@ -199,13 +226,13 @@ def _member_logs(results_path: Path, members: list[Member], seed: int) -> list[R
         log = read_log(results_path, member.rows[seed])
         if log is None or log.val_probabilities is None or log.val_labels is None:
             raise ConfigError(
-                f"{member.model} seed {seed} has no validation outputs in its run log (recorded "
+                f"{member.label} seed {seed} has no validation outputs in its run log (recorded "
                 "before ensembles, or its log is missing); bench it again"
             )
         if logs and not log.scored_alike(logs[0]):
             raise ConfigError(
-                f"{member.model} seed {seed} was scored on other examples than "
-                f"{members[0].model}; ensemble runs of the same data and split"
+                f"{member.label} seed {seed} was scored on other examples than "
+                f"{members[0].label}; ensemble runs of the same data and split"
             )
         logs.append(log)
     return logs
@@ -232,8 +259,8 @@ def _ensemble(
     weights = combined.weights or [None] * len(members)
     settings = {
         "method": method,
-        "members": {member.model: member.key for member in members},
-        "weights": {m.model: w for m, w in zip(members, weights, strict=True)},
+        "members": {member.label: member.key for member in members},
+        "weights": {m.label: w for m, w in zip(members, weights, strict=True)},
     }
     row = ResultRow(
         timestamp=timestamp(),
