@@ -86,17 +86,18 @@ def test_train_predict_evaluate_end_to_end(trained_run):
 
 def test_train_and_bench_give_the_same_row(tmp_path, monkeypatch):
     """One run function: ``zoo train`` and a bench (``run_benchmark``, what ``zoo bench``
-    calls) train the same run to the same digits."""
+    calls) train the same run to the same digits, here with punctuation kept as tokens."""
     from zoo.bench.driver import BenchPlan, run_benchmark
     from zoo.bench.results import read_results
     from zoo.config import assemble_config
 
     data = write_reviews_csv(tmp_path / "reviews.csv", flip_every=7)
-    flags = ["--data", str(data), *TOY, "--epochs", "2", "--quiet"]
+    flags = ["--data", str(data), *TOY, "--epochs", "2", "--punctuation", "keep", "--quiet"]
     monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path))
     trained = invoke_zoo("train", "cnn1d", *flags, "--out", str(tmp_path / "run"))
     assert trained.returncode == 0, trained.stderr
-    settings = {"path": str(data), "max_tokens": 200, "sequence_length": "24", "epochs": 2}
+    settings = {"path": str(data), "max_tokens": 200, "sequence_length": "24", "epochs": 2,
+                "punctuation": "keep"}  # fmt: skip
     config = assemble_config(**settings, assignments=["embedding_dim=16"])  # the flags above
     results = tmp_path / "results.csv"
     run_benchmark(BenchPlan(["cnn1d"], config, results, verbose=0), lambda _: None)
@@ -104,6 +105,7 @@ def test_train_and_bench_give_the_same_row(tmp_path, monkeypatch):
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     recorded = json.loads((tmp_path / "run" / "config.json").read_text())
     assert row.config_hash == recorded["config_hash"]
+    assert row.punctuation == "keep" == read_run(tmp_path / "run").vectorizer.punctuation
     assert (row.params, row.epochs_run) == (metrics["params"], metrics["epochs_run"])
     assert row.test_accuracy == metrics["test_accuracy"]
     assert row.best_val_accuracy == metrics["best_val_accuracy"]

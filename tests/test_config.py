@@ -128,12 +128,12 @@ def _config_from_command_line(*flags: str):
 def test_command_line_flags_land_on_their_settings():
     config = _config_from_command_line(
         "--data", "r.csv", "--freeze-embeddings", "--no-bucketing", "--lr", "0.01",
-        "--schedule", "constant", "--set", "filters=8",
+        "--schedule", "constant", "--set", "filters=8", "--punctuation", "keep",
     )  # fmt: skip
     train = config.train_settings("cnn1d")
     assert (train.embeddings_trainable, train.bucketing) == (False, False)
     assert (train.learning_rate, train.schedule) == (0.01, "constant")
-    assert config.data_settings().path == "r.csv"
+    assert (config.data_settings().path, config.data_settings().punctuation) == ("r.csv", "keep")
     assert config.hparams_for(get_spec("cnn1d"))["filters"] == 8
     defaults = _config_from_command_line().train_settings("cnn1d")
     assert (defaults.embeddings_trainable, defaults.bucketing) == (True, True)

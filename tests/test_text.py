@@ -2,11 +2,41 @@ import numpy as np
 import pytest
 
 from zoo import ConfigError
-from zoo.data.text import Vectorizer, standardize
+from zoo.data.settings import DataSettings
+from zoo.data.text import Vectorizer, standardize, tokenize
 
 
 def test_standardize_strips_html_punctuation_and_case():
     assert standardize("Great<br />movie, isn't it?!") == "great movie isnt it"
+
+
+def test_kept_punctuation_stands_apart_and_leaves_the_words_as_stripping_does():
+    text = 'A "well-made" film, isn\'t it?! 7/10 <br />:)'
+    assert tokenize(text, "keep") == [
+        "a", '"', "wellmade", '"', "film", ",", "isnt", "it", "?", "!", "710", ":", ")",
+    ]  # fmt: skip
+    words = [word for word in tokenize(text, "keep") if word.isalnum()]
+    assert words == tokenize(text)
+
+
+def test_a_vectorizer_keeps_punctuation_through_saving_and_old_files_strip(tmp_path):
+    vectorizer, tokens = Vectorizer.fit(["good!", "bad ."], 10, punctuation="keep")
+    assert tokens == [["good", "!"], ["bad", "."]] and "!" in vectorizer.vocabulary
+    vectorizer.save(tmp_path / "v.json")
+    loaded = Vectorizer.load(tmp_path / "v.json")
+    assert loaded.punctuation == "keep"
+    np.testing.assert_array_equal(loaded.encode(["bad!"]), vectorizer.encode(["bad!"]))
+    saved = vectorizer.to_dict()
+    del saved["punctuation"]  # a vectorizer saved before the setting
+    bad = vectorizer.vocabulary.index("bad")
+    assert Vectorizer.from_dict(saved).encode(["bad!"]).tolist() == [[0, bad]]
+
+
+def test_punctuation_keys_runs_only_when_kept():
+    assert "punctuation" not in DataSettings().keyed()  # earlier runs keep their keys
+    assert DataSettings(punctuation="keep").keyed()["punctuation"] == "keep"
+    with pytest.raises(ConfigError, match="punctuation must be 'strip' or 'keep'"):
+        DataSettings(punctuation="drop").check()
 
 
 def test_vocabulary_orders_by_frequency_with_pad_and_oov_first():

@@ -23,7 +23,7 @@ from zoo.data.prepare import (
     load_splits,
     prepare_data,
 )
-from zoo.data.settings import DATA_LOCATIONS, DataSettings
+from zoo.data.settings import DataSettings
 from zoo.data.text import Vectorizer
 from zoo.errors import ConfigError
 from zoo.spec import ArchitectureSpec, TrainingSplit
@@ -120,9 +120,7 @@ def run_key(run: PlannedRun, data: PreparedData, settings: DataSettings, backend
     that select and encode them, neither by path; the architecture by name and by its provider's
     version.
     """
-    selection = dataclasses.asdict(settings)
-    for location in DATA_LOCATIONS:
-        del selection[location]
+    selection = settings.keyed()
     selection.update(text_column=data.text_column, label_column=data.label_column)  # as read
     train = {k: v for k, v in dataclasses.asdict(run.train).items() if k != "seed"}
     if run.vectors is not None:

@@ -64,6 +64,7 @@ class ResultRow:
     test_size: int | None = field(default=None, metadata=_SETTING)
     max_tokens: int | None = field(default=None, metadata=_SETTING)
     sequence_length: int | None = field(default=None, metadata=_SETTING)
+    punctuation: str | None = field(default=None, metadata=_SETTING)  # blank: before the setting
     batch_size: int | None = field(default=None, metadata=_SETTING)
     epochs: int | None = field(default=None, metadata=_SETTING)
     optimizer: str | None = field(default=None, metadata=_SETTING)
@@ -109,6 +110,7 @@ class ResultRow:
             test_size=None if data.x_test is None else len(data.x_test),
             max_tokens=settings.max_tokens,
             sequence_length=data.vectorizer.sequence_length,
+            punctuation=settings.punctuation,
             batch_size=train.batch_size,
             epochs=train.epochs,
             optimizer=train.optimizer,

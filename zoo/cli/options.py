@@ -11,7 +11,14 @@ import click
 
 from zoo.backend import BACKENDS
 from zoo.bench.executors import EXECUTORS, ExecutorSettings
-from zoo.data.settings import AUTO, AUTO_CAP, LABEL_FIRST, LONGEST, TRUNCATE_SIDES
+from zoo.data.settings import (
+    AUTO,
+    AUTO_CAP,
+    LABEL_FIRST,
+    LONGEST,
+    PUNCTUATION,
+    TRUNCATE_SIDES,
+)
 from zoo.train.precision import PRECISIONS
 from zoo.train.settings import OPTIMIZERS, SCHEDULES
 
@@ -105,6 +112,15 @@ def experiment_options(func: Callable) -> Callable:
             "--truncate",
             type=click.Choice(TRUNCATE_SIDES),
             help=_default("Side cut from long texts.", "truncate"),
+        ),
+        _single(
+            "--punctuation",
+            type=click.Choice(PUNCTUATION),
+            help=_default(
+                "strip punctuation from the texts, or keep each mark outside a word ('!', '?', "
+                "quotes) as a token of its own.",
+                "punctuation",
+            ),
         ),
         _single(
             "--validation-split",

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from zoo.data.settings import DATA_LOCATIONS, DataSettings
+from zoo.data.settings import DataSettings
 from zoo.data.splits import SPLIT_SEED
 from zoo.data.text import Vectorizer
 from zoo.paths import cache_dir, staged
@@ -24,7 +23,7 @@ CACHE_FORMAT = 3
 
 
 def cache_path(fingerprint: str, settings: DataSettings) -> Path:
-    key = {k: v for k, v in asdict(settings).items() if k not in DATA_LOCATIONS}
+    key = settings.keyed()
     key.update(fingerprint=fingerprint, format=CACHE_FORMAT, split_seed=SPLIT_SEED)
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
     return cache_dir() / "encoded" / f"{settings.dataset}-{digest}.npz"

@@ -11,7 +11,7 @@ import numpy as np
 
 from zoo.data.cache import cache_path, read_cache, write_cache
 from zoo.data.dataset import DatasetOptions, TextDataset
-from zoo.data.settings import DataSettings
+from zoo.data.settings import KEEP, DataSettings
 from zoo.data.sources import file_fingerprint, read_source
 from zoo.data.splits import TextSplits, split_dataset
 from zoo.data.text import Vectorizer
@@ -142,7 +142,11 @@ def encode_dataset(dataset: TextDataset, settings: DataSettings) -> PreparedData
     """Split ``dataset`` and vectorize it with a vocabulary learnt from the training split."""
     splits = split_dataset(dataset, settings)
     vectorizer, fit_tokens = Vectorizer.fit(
-        splits.train_texts, settings.max_tokens, settings.sequence_length, settings.truncate
+        splits.train_texts,
+        settings.max_tokens,
+        settings.sequence_length,
+        settings.truncate,
+        settings.punctuation,
     )
     return PreparedData(
         x_train=vectorizer.encode_tokens(fit_tokens),
@@ -190,5 +194,6 @@ def describe(data: PreparedData, settings: DataSettings) -> list[str]:
             f"data: tokens per training text: median {lengths['median']:,}, 90th percentile "
             f"{lengths['p90']:,}, 99th {lengths['p99']:,}, longest {lengths['longest']:,}; "
             f"sequence length {chosen:,}{how}, vocabulary {data.vectorizer.vocab_size:,}"
+            f"{'; punctuation kept as tokens' if data.vectorizer.punctuation == KEEP else ''}"
         )
     return lines

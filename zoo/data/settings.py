@@ -5,16 +5,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zoo.errors import ConfigError
 
 TRUNCATE_SIDES = ("start", "end")
+STRIP, KEEP = "strip", "keep"
+PUNCTUATION = (STRIP, KEEP)  # removed from the texts, or each mark a token of its own
 LABEL_FIRST = ("whole", "coarse")  # a line's first word as its label, or the part before ':'
 AUTO = "auto"  # the 99th percentile of training lengths, rounded up to a power of 2, capped
 LONGEST = "longest"  # the longest training text
 AUTO_CAP = 1000  # whole IMDB reviews but the 1 % longest: bucketed batches make it cheap
 AUTO_PERCENTILE = 99
 DATA_LOCATIONS = ("path", "test_path", "val_path")  # enter run keys by content, not path
+LATER_DEFAULTS = {"punctuation": STRIP}  # added after runs were keyed: keyed once set otherwise
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class DataSettings:
     max_tokens: int = 30000
     sequence_length: int | str = AUTO  # a number of tokens, AUTO or LONGEST
     truncate: str = "start"
+    punctuation: str = STRIP
     validation_split: float = 0.1
     test_path: str | None = None  # a separate file of test rows
     val_path: str | None = None  # a separate file of validation rows
@@ -46,8 +51,19 @@ class DataSettings:
         }
         return dataclasses.replace(self, **paths)
 
+    def keyed(self) -> dict[str, Any]:
+        """The settings that key runs and encoded arrays: not the data's locations (the data
+        enter by content), nor a setting added later while at its default (earlier keys hold)."""
+        values = dataclasses.asdict(self)
+        for location in DATA_LOCATIONS:
+            del values[location]
+        for name, default in LATER_DEFAULTS.items():
+            if values[name] == default:
+                del values[name]
+        return values
+
     def check(self) -> None:
-        check_settings(self.max_tokens, self.sequence_length, self.truncate)
+        check_settings(self.max_tokens, self.sequence_length, self.truncate, self.punctuation)
         if not 0.0 < self.validation_split < 1.0:
             raise ConfigError(
                 f"validation_split must be between 0 and 1, got {self.validation_split}"
@@ -60,8 +76,11 @@ class DataSettings:
             )
 
 
-def check_settings(max_tokens: int, sequence_length: int | str | None, truncate: str) -> None:
-    """Raise ``ConfigError`` for a vocabulary or sequence length ≤ 0 or an unknown side."""
+def check_settings(
+    max_tokens: int, sequence_length: int | str | None, truncate: str, punctuation: str = STRIP
+) -> None:
+    """Raise ``ConfigError`` for a vocabulary or sequence length ≤ 0, an unknown side or an
+    unknown way with punctuation."""
     if max_tokens <= 2:
         raise ConfigError(f"max_tokens must be greater than 2, got {max_tokens}")
     if isinstance(sequence_length, str):
@@ -74,6 +93,8 @@ def check_settings(max_tokens: int, sequence_length: int | str | None, truncate:
         raise ConfigError(f"sequence_length must be positive, got {sequence_length}")
     if truncate not in TRUNCATE_SIDES:
         raise ConfigError(f"truncate must be 'start' or 'end', got {truncate!r}")
+    if punctuation not in PUNCTUATION:
+        raise ConfigError(f"punctuation must be 'strip' or 'keep', got {punctuation!r}")
 
 
 def infer_dataset(path: str) -> str:

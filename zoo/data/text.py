@@ -1,8 +1,9 @@
 """Backend-free text vectorization: standardize, build a vocabulary, encode with left padding.
 
 Standardization follows Keras ``TextVectorization`` (lowercase, strip punctuation) and also strips
-HTML tags such as IMDB's ``<br />``. Plain Python and NumPy: no TensorFlow, so it runs on every
-Keras backend.
+HTML tags such as IMDB's ``<br />``; with punctuation ``keep``, the marks a word does not enclose
+(``!``, ``?``, a closing quote, but not ``don't``'s) become tokens of their own, which NBSVM-style
+models read as evidence. Plain Python and NumPy: no TensorFlow, so it runs on every Keras backend.
 """
 
 from __future__ import annotations
@@ -18,21 +19,28 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.data.settings import AUTO_CAP, AUTO_PERCENTILE, LONGEST, check_settings
+from zoo.data.settings import AUTO_CAP, AUTO_PERCENTILE, KEEP, LONGEST, STRIP, check_settings
 from zoo.errors import DatasetError, ZooError, one_line
 
 PAD, OOV = "", "[UNK]"
 _HTML_TAG = re.compile(r"<[^>]*>")
 _STRIP_PUNCTUATION = str.maketrans("", "", string.punctuation)
+_MARK = f"[{re.escape(string.punctuation)}]"
+_INSIDE_A_WORD = re.compile(rf"(?<=\w){_MARK}+(?=\w)")
+_A_MARK = re.compile(_MARK)
 
 
-def standardize(text: str) -> str:
-    """Lowercase, replace HTML tags by spaces and remove ASCII punctuation."""
-    return _HTML_TAG.sub(" ", text.lower()).translate(_STRIP_PUNCTUATION)
+def standardize(text: str, punctuation: str = STRIP) -> str:
+    """Lowercase, replace HTML tags by spaces and remove ASCII punctuation; with ``keep``, only
+    the marks inside a word are removed and the others stand apart as words."""
+    text = _HTML_TAG.sub(" ", text.lower())
+    if punctuation == KEEP:
+        return _A_MARK.sub(r" \g<0> ", _INSIDE_A_WORD.sub("", text))
+    return text.translate(_STRIP_PUNCTUATION)
 
 
-def tokenize(text: str) -> list[str]:
-    return standardize(text).split()
+def tokenize(text: str, punctuation: str = STRIP) -> list[str]:
+    return standardize(text, punctuation).split()
 
 
 def fitted_length(tokens: Sequence[Sequence[str]], sequence_length: int | str | None) -> int:
@@ -55,9 +63,10 @@ class Vectorizer:
     vocabulary: list[str]
     sequence_length: int
     truncate: str = "start"
+    punctuation: str = STRIP
 
     def __post_init__(self) -> None:
-        check_settings(len(self.vocabulary), self.sequence_length, self.truncate)
+        check_settings(len(self.vocabulary), self.sequence_length, self.truncate, self.punctuation)
         self._index = {word: i for i, word in enumerate(self.vocabulary)}
 
     @classmethod
@@ -67,22 +76,24 @@ class Vectorizer:
         max_tokens: int,
         sequence_length: int | str | None = None,
         truncate: str = "start",
+        punctuation: str = STRIP,
     ) -> tuple[Vectorizer, list[list[str]]]:
         """Build the vocabulary from ``texts``; also returns their tokens for encoding."""
-        check_settings(max_tokens, sequence_length, truncate)
-        tokens = [tokenize(text) for text in texts]
+        check_settings(max_tokens, sequence_length, truncate, punctuation)
+        tokens = [tokenize(text, punctuation) for text in texts]
         counts: Counter[str] = Counter()
         for words in tokens:
             counts.update(words)
         vocabulary = [PAD, OOV] + [w for w, _ in counts.most_common(max(max_tokens - 2, 0))]
-        return cls(vocabulary, fitted_length(tokens, sequence_length), truncate), tokens
+        length = fitted_length(tokens, sequence_length)
+        return cls(vocabulary, length, truncate, punctuation), tokens
 
     @property
     def vocab_size(self) -> int:
         return len(self.vocabulary)
 
     def encode(self, texts: Iterable[str]) -> np.ndarray:
-        return self.encode_tokens(tokenize(text) for text in texts)
+        return self.encode_tokens(tokenize(text, self.punctuation) for text in texts)
 
     def encode_tokens(self, token_lists: Iterable[Sequence[str]]) -> np.ndarray:
         """Encode tokenized texts, padding on the left and truncating on ``truncate``'s side."""
@@ -102,6 +113,7 @@ class Vectorizer:
             "format": "keras-zoo-vectorizer/1",
             "sequence_length": self.sequence_length,
             "truncate": self.truncate,
+            "punctuation": self.punctuation,
             "vocabulary": self.vocabulary,
         }
 
@@ -109,7 +121,12 @@ class Vectorizer:
     def from_dict(cls, data: dict) -> Vectorizer:
         if data.get("format") != "keras-zoo-vectorizer/1":
             raise DatasetError("not a keras-zoo vectorizer file")
-        return cls(list(data["vocabulary"]), int(data["sequence_length"]), data["truncate"])
+        return cls(
+            list(data["vocabulary"]),
+            int(data["sequence_length"]),
+            data["truncate"],
+            data.get("punctuation", STRIP),  # saved before the setting: stripped
+        )
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict()), encoding="utf-8")

@@ -36,9 +36,10 @@ from zoo.train.run import timestamp
 
 PREFIX = "ensemble("
 # columns every member must share: the same data and split (the split never depends on how
-# the texts are encoded, so members may differ in vocabulary and length)
+# the texts are encoded, so members may differ in vocabulary, length and punctuation)
 SHARED = ("data_fingerprint", "train_size", "val_size", "test_size", "num_classes")
-ENCODING = ("max_tokens", "sequence_length")  # the ensemble row's where all members agree
+# the ensemble row's where all members agree
+ENCODING = ("max_tokens", "sequence_length", "punctuation")
 CARRIED = (*SHARED, "dataset", "text_column", "label_column", "backend", "keras_version",
            "framework_version", "device")  # fmt: skip
 
