@@ -51,10 +51,7 @@ class Member:
     model: str
     key: str
     rows: dict[int, ResultRow]
-    label: str = ""  # the model, with its run key where the ensemble has several of it
-
-    def __post_init__(self) -> None:
-        self.label = self.label or self.model
+    label: str  # the model, with its run key where the ensemble has several of it
 
 
 def choose_members(
@@ -76,15 +73,18 @@ def choose_members(
         ranked = sorted(
             keys, key=lambda k: -statistics.fmean(r.best_val_accuracy or 0 for r in keys[k])
         )
-        seeds = {row.seed for row in keys[ranked[0]]}  # others join where they ran these
-        taken = [ranked[0]] + [
-            key for key in ranked[1:] if members == ALL and seeds <= {r.seed for r in keys[key]}
+        by_seed = {key: {int(row.seed or 0): row for row in keys[key]} for key in ranked}
+        best = ranked[0]  # the others join where they ran its seeds
+        taken = [best] + [
+            key
+            for key in ranked[1:]
+            if members == ALL and by_seed[best].keys() <= by_seed[key].keys()
         ]
+        several = len(taken) > 1
         chosen += [
-            Member(model, key, {int(row.seed or 0): row for row in keys[key]},
-                   f"{model} {key}" if len(taken) > 1 else model)
+            Member(model, key, by_seed[key], f"{model} {key}" if several else model)
             for key in taken
-        ]  # fmt: skip
+        ]
     if len(chosen) < 2:
         raise ConfigError("an ensemble needs two members or more; name them, or bench more")
     return chosen
