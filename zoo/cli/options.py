@@ -117,7 +117,7 @@ def experiment_options(func: Callable) -> Callable:
             "--punctuation",
             type=click.Choice(PUNCTUATION),
             help=_default(
-                "strip punctuation from the texts, or keep each mark outside a word ('!', '?', "
+                "Strip punctuation from the texts, or keep each mark outside a word ('!', '?', "
                 "quotes) as a token of its own.",
                 "punctuation",
             ),
