@@ -140,7 +140,7 @@ def copy_members(results_path: Path, sources: list[Path], models: list[str] | No
     ensemble, its table and its report then find every member in one file. Nothing is copied
     unless every run log is found and the members can be chosen. The count.
     """
-    rows = read_results(results_path) if results_path.exists() else []
+    rows = read_results(results_path)  # none when the file is new
     data = {_data_of(row) for row in rows}
     present = {(row.config_hash, row.seed) for row in rows}
     copies: list[tuple[ResultRow, RunLog]] = []
